@@ -1,0 +1,148 @@
+"""The data that flows between pipeline stages. Every field is described: the types are the docs.
+
+Offsets (`start`, `end`) always index the *original* text of a report (Python str indices,
+end exclusive), so a citation can quote exactly what the report says, in its own script.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Optional
+
+from pydantic import BaseModel, Field
+
+
+class Template(str, Enum):
+    """Which reporting format a report follows."""
+
+    prose = "prose"  # 2008-2018 free text
+    t2019 = "t2019"  # 2019 template tables (第二十条 + application table, 2019 columns)
+    t2021 = "t2021"  # 2021 revised template tables
+
+
+class SectionKind(str, Enum):
+    overview = "overview"
+    proactive = "proactive"  # 主动公开
+    applications = "applications"  # 依申请公开 / 收到和处理申请
+    fees = "fees"  # 收费及减免
+    review = "review"  # 行政复议 / 行政诉讼
+    staff = "staff"  # 工作人员及支出 (older reports)
+    problems = "problems"  # 存在的问题及改进
+    other = "other"
+
+
+class Qualifier(str, Enum):
+    """How exactly the report states a number."""
+
+    exact = "exact"
+    approx = "approx"  # 约, 左右
+    at_least = "at_least"  # 余, 多, 超过, 以上
+    nearly = "nearly"  # 近, 接近
+    incomplete = "incomplete"  # 据不完全统计
+
+
+class Report(BaseModel):
+    id: str = Field(description="Content hash of the original text (16 hex chars); stable across re-ingest.")
+    path: str = Field(description="File the report was read from.")
+    title: str = Field(default="", description="First heading line of the report, original script.")
+    agency: Optional[str] = Field(default=None, description="Canonical agency name (simplified), e.g. 外交部.")
+    year: Optional[int] = Field(default=None, description="The year reported on (not the publication year).")
+    region: Optional[str] = Field(default=None, description="Province/city/district the agency belongs to, if known.")
+    level: Optional[str] = Field(default=None, description="central / province / city / district / county.")
+    template: Template = Field(default=Template.prose, description="Reporting format.")
+    script: str = Field(default="simplified", description="simplified or traditional: the script of the original.")
+    source_format: str = Field(default="txt", description="txt / html / pdf / docx.")
+    text: str = Field(description="The original text, decoded but otherwise untouched.")
+    boilerplate: list[tuple[int, int]] = Field(
+        default_factory=list, description="Spans of web boilerplate/page footers, excluded from chunks and facts."
+    )
+    warnings: list[str] = Field(default_factory=list, description="Things noticed while reading (e.g. no year found).")
+
+
+class Section(BaseModel):
+    report_id: str = Field(description="Report this section belongs to.")
+    index: int = Field(description="Position of the section in the report, from 0.")
+    number: str = Field(default="", description='Heading number as written: "三", "（二）", or "" if unnumbered.')
+    title: str = Field(description="Heading text without its number, original script.")
+    path: str = Field(description='Parent title > own title, e.g. "二、主动公开信息情况 > （一）互联网".')
+    kind: SectionKind = Field(description="Canonical section type (inherited from the parent for sub-sections).")
+    level: int = Field(description="1 for 一、 headings, 2 for （一） headings, 0 for text before the first heading.")
+    start: int = Field(description="Start offset (heading included) in the original text.")
+    end: int = Field(description="End offset (exclusive) in the original text.")
+
+
+class Chunk(BaseModel):
+    id: str = Field(description="report_id:section_index:n, stable for the same report and settings.")
+    report_id: str
+    section_index: int
+    section_path: str = Field(description="Title path of the section the chunk lies in.")
+    section_kind: SectionKind
+    text: str = Field(description="Original text of the chunk.")
+    start: int
+    end: int
+
+
+class Citation(BaseModel):
+    report_id: str
+    path: str = Field(default="", description="File of the report.")
+    agency: Optional[str] = None
+    year: Optional[int] = None
+    section: str = Field(default="", description="Section title path.")
+    quote: str = Field(description="Exact original text at [start, end).")
+    start: int
+    end: int
+    page: Optional[int] = Field(default=None, description="PDF page number, when known.")
+
+
+class Fact(BaseModel):
+    report_id: str
+    agency: Optional[str] = None
+    year: Optional[int] = None
+    metric: str = Field(description="Canonical metric id from qa/facts/metrics.toml.")
+    value: Optional[float] = Field(description="The number; None when the cell could not be parsed.")
+    unit: str = Field(default="", description="件/份/条/场/人次/万元/元/个 ...")
+    qualifier: Qualifier = Qualifier.exact
+    scope: str = Field(default="", description="Table column or sub-kind, e.g. total / natural_person / issued.")
+    section: str = Field(default="", description="Section title path the fact lies in.")
+    source: str = Field(default="prose", description="prose or table.")
+    start: int = Field(description="Span of the evidence (number or table cell) in the original text.")
+    end: int
+    quote: str = Field(description="Sentence or table row quoted from the original text.")
+    quote_start: int = Field(description="Span of the quote in the original text.")
+    quote_end: int
+    status: str = Field(default="ok", description="ok / unparsed / inconsistent.")
+    note: str = Field(default="", description="Why a cell is unparsed or flagged.")
+
+
+class Query(BaseModel):
+    question: str
+    agencies: list[str] = Field(default_factory=list, description="Canonical agency names the question names.")
+    years: list[int] = Field(default_factory=list, description="Years the question names, in order.")
+    metric: Optional[str] = Field(default=None, description="Metric id if the question asks for a number.")
+    scope: Optional[str] = Field(default=None, description="Table column asked for, if any.")
+    language: str = Field(default="zh", description="zh / en / mixed: the language to answer in.")
+    script: str = Field(default="simplified", description="simplified / traditional.")
+    intent: str = Field(default="lookup", description="lookup / compare / list / narrative.")
+    unsupported: list[str] = Field(default_factory=list, description="Parts of the question we cannot resolve.")
+
+
+class Timing(BaseModel):
+    total_ms: float = 0.0
+    stages: dict[str, float] = Field(default_factory=dict)
+
+
+class Answer(BaseModel):
+    question: str
+    text: str = Field(description="The answer, in the question's language.")
+    mode: str = Field(description="fact / retrieval / llm / abstain.")
+    value: Optional[float] = Field(default=None, description="The number, for numeric answers.")
+    unit: str = ""
+    qualifier: Optional[Qualifier] = None
+    citations: list[Citation] = Field(default_factory=list)
+    facts: list[Fact] = Field(default_factory=list, description="Facts the answer rests on.")
+    query: Optional[Query] = None
+    verification: str = Field(default="verified", description="verified / corrected / unverified / n/a.")
+    unverified_numbers: list[str] = Field(default_factory=list)
+    warnings: list[str] = Field(default_factory=list)
+    settings_hash: str = ""
+    timing: Timing = Field(default_factory=Timing)
