@@ -1,0 +1,254 @@
+"""Routing: fact lookup (SQLite only) → retrieval → LLM; abstain when the reports do not say.
+
+A numeric question that resolves to a metric is answered from the facts table, with the
+sentence or table row it came from. Everything else is retrieved; an LLM (when configured and
+available) writes from the retrieved sources and its numbers are verified.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+from typing import Callable, Optional
+
+from qa.facts.common import vocabulary
+from qa.settings import Settings, get_settings
+from qa.store import Store
+from qa.types import Answer, Citation, Fact, Qualifier, Query, Timing
+
+MAX_QUESTION = 2000
+MAX_LISTED = 12
+ZH_QUALIFIER = {Qualifier.approx: "约{n}", Qualifier.at_least: "{n}余", Qualifier.nearly: "近{n}",
+                Qualifier.incomplete: "{n}余（据不完全统计）", Qualifier.exact: "{n}"}
+EN_QUALIFIER = {Qualifier.approx: "about {n}", Qualifier.at_least: "more than {n}", Qualifier.nearly: "nearly {n}",
+                Qualifier.incomplete: "{n} or more (incomplete count)", Qualifier.exact: "{n}"}
+
+
+def _num(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else f"{value:g}"
+
+
+def format_value(f: Fact, english: bool) -> str:
+    if f.value is None:
+        return "(unreadable cell)" if english else "（无法读取的单元格）"
+    n = f"{int(f.value):,}" if english and float(f.value).is_integer() else _num(f.value)
+    text = (EN_QUALIFIER if english else ZH_QUALIFIER)[f.qualifier].format(n=n)
+    return f"{text} {f.unit}".strip() if english else f"{text}{f.unit}"
+
+
+def metric_name(metric: str, english: bool) -> str:
+    info = vocabulary()["metrics"][metric]
+    return (info.get("en") or [metric])[0] if english else (info.get("zh") or [metric])[0]
+
+
+def scope_name(scope: str, english: bool) -> str:
+    info = vocabulary()["scopes"].get(scope)
+    if not info:
+        return scope
+    return (info.get("en") or [scope])[0] if english else (info.get("zh") or [scope])[0]
+
+
+def fact_citation(f: Fact, store: Store) -> Citation:
+    info = store.report_info(f.report_id) or {}
+    return Citation(report_id=f.report_id, path=info.get("path", ""), agency=f.agency, year=f.year,
+                    section=f.section, quote=f.quote, start=f.quote_start, end=f.quote_end)
+
+
+# ---------------------------------------------------------------------------- fact path
+def _select(facts: list[Fact], scope: Optional[str]) -> list[Fact]:
+    if scope:
+        return [f for f in facts if f.scope == scope]
+    main = [f for f in facts if f.scope in ("", "total", "decisions", "amount")]
+    return main or facts
+
+
+def _derived_from_parts(query: Query, store: Store) -> tuple[list[Fact], list[Fact]]:
+    """A metric the report states only as parts (e.g. 行政诉讼 = direct + after review): their sum."""
+    parts = vocabulary()["metrics"][query.metric].get("parts", [])
+    by_report: dict[str, list[Fact]] = defaultdict(list)
+    for part in parts:
+        for f in _select(store.facts(part, query.agencies, query.years), None):
+            by_report[f.report_id].append(f)
+    derived, used = [], []
+    for rid, fs in by_report.items():
+        if {f.metric for f in fs} == set(parts) and all(f.value is not None for f in fs):
+            first = fs[0]
+            derived.append(first.model_copy(update={
+                "metric": query.metric, "value": sum(f.value for f in fs), "scope": "",
+                "note": "sum of " + ", ".join(f"{f.metric}={_num(f.value)}" for f in fs),
+                "qualifier": Qualifier.exact if all(f.qualifier is Qualifier.exact for f in fs) else Qualifier.approx,
+            }))
+            used += fs
+    return derived, used
+
+
+def fact_answer(query: Query, store: Store) -> Optional[Answer]:
+    english = query.language in ("en", "mixed")
+    facts = _select(store.facts(query.metric, query.agencies, query.years), query.scope)
+    parts: list[Fact] = []
+    if not facts:
+        facts, parts = _derived_from_parts(query, store)
+    readable = [f for f in facts if f.value is not None]
+    if not readable:
+        return abstain_answer(query, store, facts)
+    cites = [fact_citation(f, store) for f in (parts or readable)[:MAX_LISTED]]
+    lines = [_fact_line(f, english) for f in readable[:MAX_LISTED]]
+    if len(readable) > MAX_LISTED:
+        lines.append(f"… {len(readable) - MAX_LISTED} more" if english else f"……另有{len(readable) - MAX_LISTED}条")
+    change = _change_line(readable, english) if query.intent == "compare" else None
+    text = "\n".join(lines + ([change] if change else []))
+    warnings = [f.note for f in facts if f.status != "ok" and f.note]
+    if len({(f.value, f.qualifier) for f in readable if f.report_id == readable[0].report_id}) > 1:
+        warnings.append("the report states this figure more than once, with different values: all are listed")
+    single = readable[0] if len(readable) == 1 else None
+    return Answer(
+        question=query.question, text=text, mode="fact", value=single.value if single else None,
+        unit=single.unit if single else "", qualifier=single.qualifier if single else None,
+        citations=cites, facts=readable + parts, query=query, verification="verified", warnings=warnings,
+    )
+
+
+def _fact_line(f: Fact, english: bool) -> str:
+    name = metric_name(f.metric, english)
+    if f.scope and f.scope not in ("total",):
+        name += f" ({scope_name(f.scope, english)})" if english else f"（{scope_name(f.scope, english)}）"
+    value = format_value(f, english)
+    how = f" — {f.note}" if f.note.startswith("sum of") else ""
+    if english:
+        return f"{f.agency} ({f.year}): {name}: {value}{how}"
+    return f"{f.agency}{f.year}年{name}：{value}{how}"
+
+
+def _change_line(facts: list[Fact], english: bool) -> Optional[str]:
+    by_year = {}
+    for f in facts:
+        by_year.setdefault((f.agency, f.year), f)
+    agencies = {a for a, _ in by_year}
+    if len(by_year) != 2 or len(agencies) != 1:
+        return None
+    (_, y1), (_, y2) = sorted(by_year)
+    a, b = by_year[(next(iter(agencies)), y1)], by_year[(next(iter(agencies)), y2)]
+    delta = b.value - a.value
+    pct = f", {delta / a.value * 100:+.1f}%" if a.value else ""
+    if english:
+        return f"Change {y1}→{y2}: {_num(a.value)} → {_num(b.value)} ({delta:+g}{pct})"
+    return f"{y1}→{y2}年变化：{_num(a.value)} → {_num(b.value)}（{delta:+g}{pct}）"
+
+
+def abstain_answer(query: Query, store: Store, unreadable: list[Fact] = ()) -> Answer:
+    english = query.language in ("en", "mixed")
+    name = metric_name(query.metric, english) if query.metric else ("that" if english else "该信息")
+    report_ids = store.report_ids(query.agencies, query.years)
+    cites: list[Citation] = []
+    if not report_ids:
+        who = "、".join(query.agencies) or ("any agency" if english else "任何机关")
+        when = "/".join(map(str, query.years)) or ("any year" if english else "任何年度")
+        text = (f"No report of {who} for {when} has been ingested, so I cannot say."
+                if english else f"尚未收录{who}{when}年的报告，无法回答。")
+    else:
+        kind = vocabulary()["metrics"].get(query.metric or "", {}).get("kind")
+        for rid in report_ids[:MAX_LISTED]:
+            cites += _section_pointer(store, rid, kind)
+        text = (f"The report does not state {name}." if english else f"报告中没有说明{name}。")
+        if cites:
+            text += (" The section where it would be:" if english else "相关章节：") + " " + "；".join(
+                f"[{i + 1}] {c.section}" for i, c in enumerate(cites))
+    warnings = list(query.unsupported) + [f.note for f in unreadable if f.note]
+    return Answer(question=query.question, text=text, mode="abstain", citations=cites, query=query,
+                  verification="n/a", warnings=warnings)
+
+
+def _section_pointer(store: Store, report_id: str, kind: Optional[str]) -> list[Citation]:
+    info = store.report_info(report_id) or {}
+    text = store.report_text(report_id)
+    for section in store.sections_of(report_id):
+        if kind and section.kind.value == kind and section.level <= 1:
+            end = min(section.end, section.start + 120)
+            return [Citation(report_id=report_id, path=info.get("path", ""), agency=info.get("agency"),
+                             year=info.get("year"), section=section.path, quote=text[section.start:end].strip(),
+                             start=section.start, end=end)]
+    return []
+
+
+# ---------------------------------------------------------------------------- retrieval path
+def retrieval_answer(query: Query, store: Store, settings: Settings, mode: str,
+                     stream_to: Optional[Callable[[str], None]] = None) -> Answer:
+    from qa.retrieve import best_sentences, retrieve
+
+    hits = retrieve(query, store, settings)
+    if not hits:
+        return abstain_answer(query, store)
+    sources = best_sentences(query, hits, store, n=3)
+    warnings = list(query.unsupported)
+    if mode != "none":
+        try:
+            return _llm_answer(query, store, settings, mode, hits, stream_to, warnings)
+        except Exception as exc:  # LLM missing/unreachable: fall back to cited extracts, say so once
+            if type(exc).__name__ not in ("LLMUnavailable", "ModelFileError", "ImportError", "ModuleNotFoundError"):
+                raise
+            warnings.append(f"LLM not available ({exc}); showing cited extracts instead")
+    english = query.language in ("en", "mixed")
+    lead = "From the reports:" if english else "报告原文："
+    body = "\n".join(f"[{i + 1}] {c.quote.strip()}" for i, c in enumerate(sources))
+    return Answer(question=query.question, text=f"{lead}\n{body}", mode="retrieval", citations=sources,
+                  query=query, verification="verified", warnings=warnings)
+
+
+def _llm_answer(query, store, settings, mode, hits, stream_to, warnings) -> Answer:
+    from qa.backends.llm import get_llm
+    from qa.generate import generate_answer
+    from qa.retrieve import citation_for
+
+    llm = get_llm(settings.model_copy(update={"llm": mode}))
+    sources = [citation_for(h, h.chunk.start, h.chunk.end, store.report_text(h.chunk.report_id)) for h in hits]
+    facts = [f for rid in {h.chunk.report_id for h in hits} for f in store.facts(report_id=rid)]
+    answer = generate_answer(query.question, query, sources, llm, facts=facts, stream_to=stream_to)
+    answer.warnings = warnings + answer.warnings
+    return answer
+
+
+# ---------------------------------------------------------------------------- entry point
+def ask(question: str, settings: Optional[Settings] = None, mode: Optional[str] = None,
+        stream_to: Optional[Callable[[str], None]] = None) -> Answer:
+    """Answer one question with citations. mode: none / local / openai (default: settings.llm)."""
+    from qa.ingest import ensure_seeded, open_store
+    from qa.understand import understand
+
+    started = time.perf_counter()
+    settings = settings or get_settings()
+    mode = mode or settings.llm
+    stages: dict[str, float] = {}
+    warnings = []
+    if len(question) > MAX_QUESTION:
+        warnings.append(f"question cut to its first {MAX_QUESTION} of {len(question)} characters")
+        question = question[:MAX_QUESTION]
+    if not question.strip():
+        raise ValueError("empty question")
+    ensure_seeded(settings)
+    store = open_store(settings)
+    t = time.perf_counter()
+    query = understand(question, store.agencies())
+    stages["understand"] = _ms(t)
+    answer = None
+    if query.metric and query.intent in ("lookup", "compare", "list"):
+        t = time.perf_counter()
+        answer = fact_answer(query, store) if (query.agencies or query.years) else _unscoped_fact(query, store)
+        stages["facts"] = _ms(t)
+    if answer is None:
+        t = time.perf_counter()
+        answer = retrieval_answer(query, store, settings, mode, stream_to)
+        stages["retrieval"] = _ms(t)
+    answer.warnings = warnings + answer.warnings
+    answer.settings_hash = settings.fingerprint()
+    answer.timing = Timing(total_ms=_ms(started), stages=stages)
+    return answer
+
+
+def _unscoped_fact(query: Query, store: Store) -> Optional[Answer]:
+    """A metric without agency or year: list what every report states (or fall through)."""
+    answer = fact_answer(query, store)
+    return answer if answer and answer.mode == "fact" else None
+
+
+def _ms(t: float) -> float:
+    return round((time.perf_counter() - t) * 1000, 3)

@@ -1,0 +1,116 @@
+"""The `qa` command: parse, call the library, print. Nothing else lives here."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+
+app = typer.Typer(add_completion=False, no_args_is_help=True,
+                  help="Cited answers from Chinese government information-disclosure annual reports.")
+
+
+def _console(stderr: bool = False):
+    from rich.console import Console
+
+    return Console(stderr=stderr, highlight=False, soft_wrap=True)
+
+
+def _fail(message: str, code: int = 1) -> None:
+    _console(stderr=True).print(f"[red]error:[/red] {message}")
+    raise typer.Exit(code)
+
+
+@app.command()
+def ingest(
+    paths: List[Path] = typer.Argument(..., help="Report files or folders (searched recursively)."),
+    agency: Optional[str] = typer.Option(None, help="Agency name, when the report does not say it clearly."),
+    year: Optional[int] = typer.Option(None, help="Year reported on, when the report does not say it clearly."),
+):
+    """Read reports, split them into sections, index chunks and extract facts."""
+    from qa.ingest import ingest as run_ingest
+    from qa.render import print_ingest_result
+
+    console = _console()
+    errors = 0
+
+    def show(result):
+        nonlocal errors
+        errors += result.status == "error"
+        print_ingest_result(console, result)
+
+    try:
+        run_ingest(paths, agency=agency, year=year, on_result=show)
+    except Exception as exc:  # the store itself is unusable: one clear line, not a traceback
+        _fail(f"{type(exc).__name__}: {exc}")
+    if errors:
+        raise typer.Exit(1)
+
+
+@app.command()
+def ask(
+    question: str = typer.Argument(..., help="The question, in Chinese (simplified/traditional) or English."),
+    mode: Optional[str] = typer.Option(None, help="none / local / openai (default: QA_LLM)."),
+    json_out: bool = typer.Option(False, "--json", help="Print the Answer as JSON."),
+):
+    """Answer one question, with citations."""
+    from qa.answer import ask as run_ask
+
+    console = _console()
+    streamed = []
+
+    def stream(token: str) -> None:
+        streamed.append(token)
+        if not json_out:
+            console.print(token, end="")
+
+    try:
+        answer = run_ask(question, mode=mode, stream_to=stream)
+    except ValueError as exc:
+        _fail(str(exc))
+    if json_out:
+        sys.stdout.write(answer.model_dump_json(indent=2) + "\n")
+        return
+    if streamed:
+        console.print()
+    from qa.render import print_answer
+
+    print_answer(console, answer, text_shown=bool(streamed))
+
+
+@app.command()
+def chat(mode: Optional[str] = typer.Option(None, help="none / local / openai (default: QA_LLM).")):
+    """Interactive question answering (history, :help, :sources, :mode, :facts, :quit)."""
+    from qa.repl import run
+
+    run(mode)
+
+
+@app.command()
+def facts(
+    agency: Optional[str] = typer.Option(None, help="Agency name or alias."),
+    year: Optional[int] = typer.Option(None, help="Year reported on."),
+    metric: Optional[str] = typer.Option(None, help="Metric id (see qa/facts/metrics.toml)."),
+    fmt: str = typer.Option("table", "--format", help="table / csv / json."),
+):
+    """Show or export the facts table."""
+    from qa.ingest import ensure_seeded, open_store
+    from qa.meta import canonical_agency
+    from qa.render import print_facts
+
+    if fmt not in ("table", "csv", "json"):
+        _fail(f"unknown format {fmt!r}: use table, csv or json")
+    ensure_seeded()
+    store = open_store()
+    rows = store.facts(metric, [canonical_agency(agency)] if agency else [], [year] if year else [])
+    print_facts(_console(), rows, fmt)
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

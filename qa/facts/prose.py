@@ -1,0 +1,416 @@
+"""Facts stated in running text: "共收到政府信息公开申请119份" → applications_received 119 份.
+
+Precision over recall. A number becomes a fact only when all of these hold:
+
+* it is a count (`find_numbers` kind "count": never a year, date, percent, phone, docno, ordinal);
+* it lies in a prose sentence: table rows of the 2019/2021 templates (a label followed by
+  numbers, `|` cells, lines of bare numbers) and boilerplate spans are skipped;
+* a metric term from metrics.toml names it, either
+  - before it in the same clause (clauses split on ，；。（ etc.), the nearest term whose metric
+    accepts the number's unit; no other count may lie between term and number, the gap may not
+    join another thing with 和/及/与 ("吹风会和采访活动30余场" is skipped), and the number must be
+    followed by punctuation or a small set of words (通过/均/已…) — "七个板块" counts 板块, not
+    the term before it; or
+  - right after its unit ("20多场“外交·大家谈”网络访谈", "103 件顺延到下年度"), for event and
+    case metrics only;
+* the unit fits the metric (网站…3000条 is not a website count);
+* the term is a prose metric: table metrics (规章, 行政许可 …) block instead of matching.
+
+Also:
+* "其中" breakdowns are not the parent metric; after 行政复议 N 件，其中结果维持 … they become
+  review_upheld / review_corrected / review_other / review_pending; other breakdowns are skipped.
+* Cumulative counts ("开办一年多来", "…以来，" earlier in the sentence) are skipped; "日均" gets scope "daily_average".
+* Zero statements become value 0 facts whose span is the phrase that says none:
+  无因政府信息公开申请行政复议、提起行政诉讼 → review_total 0 and litigation_total 0,
+  未收到政府信息公开申请 → applications_received 0, 均未收费 → fees_charged 0.
+* 据不完全统计: the number's own qualifier wins (160餘件 → at_least); when the number has none,
+  the qualifier is `incomplete`. Either way the note says "据不完全统计", so both caveats stay
+  visible to the answer.
+* A money amount with no metric term inside a section headed …支出… is spending (长春 2012:
+  "信息更新15万元" under "(二)政府信息公开事务支出情况").
+
+The quote is the whole sentence (split on 。！？； and paragraph ends; lines hard-wrapped by
+PDF extraction are joined); the span is the number, or the zero phrase.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Optional
+
+from qa.facts.common import in_boilerplate, make_fact, vocabulary
+from qa.facts.numbers import NumberMention, find_numbers
+from qa.normalize import matching_view
+from qa.types import Fact, Qualifier, Report, Section
+
+# Metrics prose may state, with the units a prose number may carry for them.
+_DOCS = {"件", "份", "条", "个", "宗", "项", "起"}
+_CASES = {"件", "起", "宗", "个", "次", "例"}
+_EVENTS = {"场", "次", "期", "场次"}
+PROSE_UNITS: dict[str, set[str]] = {
+    "applications_received": _DOCS | {"人次", "次", "批"},
+    "applications_carried_over": _DOCS,
+    "carried_forward": _DOCS,
+    "results_total": _DOCS,
+    "review_total": _CASES,
+    "review_upheld": _CASES,
+    "review_corrected": _CASES,
+    "review_other": _CASES,
+    "review_pending": _CASES,
+    "litigation_total": _CASES,
+    "proactive_disclosures": {"条", "件", "篇", "个", "项", "份"},
+    "press_conferences": _EVENTS,
+    "media_briefings": _EVENTS,
+    "online_interviews": _EVENTS,
+    "questions_answered": {"条", "个", "次", "项"},
+    "microblog_posts": {"条", "篇", "次"},
+    "microblog_followers": {"", "人", "名"},
+    "wechat_posts": {"条", "篇", "期", "次"},
+    "websites": {"个", "家"},
+    "website_visits": {"次", "人次"},
+    "archive_visitors": {"人次", "人"},
+    "warnings_published": {"条", "次", "期"},
+    "policy_interpretations": {"个", "条", "篇", "期", "次", "项", "件", "份"},
+    "gazette_issues": {"期"},
+    "consultations": {"人次", "次", "件", "个", "批"},
+    "fees_charged": {"元", "万元"},
+    "staff_fulltime": {"人", "名"},
+    "staff_parttime": {"人", "名"},
+    "spending": {"元", "万元"},
+}
+# Metrics a term right after the number may name ("12场新闻发布会", "103件顺延到下年度").
+POST_TERM_METRICS = {"press_conferences", "media_briefings", "online_interviews", "carried_forward",
+                     "applications_received", "review_total", "litigation_total"}
+# Words that stop generic terms from naming received applications ("答复政府信息公开申请50件").
+_VETO = {"applications_received": ("答复", "办结", "办理", "处理", "回复", "转办", "结转", "顺延", "咨询")}
+# What may follow a number+unit for a term before it to name it.
+_FOLLOW_OK_CHARS = set("，,。；;、)）(（:：!！?？“”\"'|") | {""}
+_FOLLOW_OK_WORDS = ("通过", "参与", "参加", "均", "已", "全部", "较", "同比", "其中", "左右", "以上", "次", "的")
+_SUB_REVIEW = [("尚未审结", "review_pending"), ("其他结果", "review_other"), ("结果维持", "review_upheld"),
+               ("结果纠正", "review_corrected"), ("维持", "review_upheld"), ("纠正", "review_corrected")]
+
+_SENT_END = set("。!?;！？；")
+_CLAUSE_END = set("，,。；;!?！？（(")
+_FOOTER_RE = re.compile(r"^\s*(?:[-—–]\s*\d+\s*[-—–]|第\s*\d+\s*页(?:\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+)\s*$")
+_HEADING_RE = re.compile(r"^\s*(?:[一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十\d]+[)）]|\d+[、.．](?!\d))")
+_NUM_TOKEN = r"-?\d+(?:[.,]\d+)*%?"
+_TABLE_ROW_RE = re.compile(rf"^(?P<label>[^，。；;,]*?)(?:\s+|^)(?:{_NUM_TOKEN})(?:\s+{_NUM_TOKEN})*\s*$")
+_UNIT_START = "件份条场人元个期次起张篇项家名批部册本页户"
+
+
+@dataclass
+class _Clause:
+    compact: str  # clause text in the matching view, whitespace and footer lines removed
+    pos: list[int]  # pos[i]: original offset of compact[i]
+
+
+# Prose-only synonyms, on top of metrics.toml.
+PROSE_TERMS = {"applications_received": ["信息公开申请"]}
+
+
+@lru_cache(maxsize=1)
+def _terms() -> list[tuple[str, str]]:
+    """(term, metric), longest first; table metrics are included so that they block."""
+    out = [(term, metric) for metric, terms in PROSE_TERMS.items() for term in terms]
+    for metric, entry in vocabulary()["metrics"].items():
+        for term in entry.get("zh", []):
+            out.append((matching_view(term), metric))
+    out.sort(key=lambda t: -len(t[0]))
+    return out
+
+
+def _find_terms(s: str) -> list[tuple[int, int, str]]:
+    """Non-overlapping term occurrences in `s`, longest first: (start, end, metric)."""
+    taken = [False] * len(s)
+    found = []
+    for term, metric in _terms():
+        start = 0
+        while True:
+            i = s.find(term, start)
+            if i < 0:
+                break
+            if not any(taken[i:i + len(term)]):
+                found.append((i, i + len(term), metric))
+                for k in range(i, i + len(term)):
+                    taken[k] = True
+            start = i + 1
+    found.sort()
+    return found
+
+
+# ------------------------------------------------------------------ lines and sentences
+
+
+def _line_spans(text: str) -> list[tuple[int, int]]:
+    spans, pos = [], 0
+    for line in text.split("\n"):
+        spans.append((pos, pos + len(line)))
+        pos += len(line) + 1
+    return spans
+
+
+def _is_table_row(line: str, next_line: str) -> bool:
+    s = line.strip()
+    if not s:
+        return False
+    if "|" in s:
+        return True
+    m = _TABLE_ROW_RE.match(s)
+    if not m:
+        return False
+    if next_line.strip()[:1] and next_line.strip()[:1] in _UNIT_START:
+        return False  # a wrapped sentence: "…政府信息 1136" + "条。"
+    return True
+
+
+def _sentences(report: Report, view: str) -> list[tuple[int, int]]:
+    """Sentence spans in the original text, table rows and boilerplate left out."""
+    text = report.text
+    lines = _line_spans(text)
+    kinds = []
+    for i, (a, b) in enumerate(lines):
+        line = view[a:b]
+        nxt = view[lines[i + 1][0]:lines[i + 1][1]] if i + 1 < len(lines) else ""
+        if not line.strip():
+            kinds.append("blank")
+        elif _FOOTER_RE.match(line):
+            kinds.append("footer")  # before boilerplate: page footers stay transparent
+        elif any(s < b and a < e for s, e in report.boilerplate):
+            kinds.append("boiler")
+        elif _is_table_row(line, nxt):
+            kinds.append("table")
+        else:
+            kinds.append("prose")
+    prose_lens = sorted(len(view[a:b].strip()) for (a, b), k in zip(lines, kinds) if k == "prose")
+    wrap = prose_lens[int(len(prose_lens) * 0.9)] if prose_lens else 0
+    wrapped = 0 < wrap <= 60  # hard-wrapped text (PDF): sentences run across lines
+
+    sentences: list[tuple[int, int]] = []
+    cur: Optional[int] = None
+
+    def close(end: int):
+        nonlocal cur
+        if cur is not None:
+            a, b = cur, end
+            while a < b and text[a].isspace():
+                a += 1
+            while b > a and text[b - 1].isspace():
+                b -= 1
+            if b > a:
+                sentences.append((a, b))
+        cur = None
+
+    for i, ((a, b), kind) in enumerate(zip(lines, kinds)):
+        if kind == "footer":
+            continue  # transparent: a sentence may run across a page footer
+        if kind != "prose":
+            close(a)
+            continue
+        line = view[a:b]
+        if cur is not None and _HEADING_RE.match(line):
+            close(a)
+        for k in range(a, b):
+            if cur is None and not view[k].isspace():
+                cur = k
+            if view[k] in _SENT_END:
+                close(k + 1)
+        stripped = line.strip()
+        join = (
+            wrapped and cur is not None and stripped and stripped[-1] not in _SENT_END | set(":：")
+            and len(stripped) >= 0.8 * wrap
+        )
+        if join:
+            nxt = next((j for j in range(i + 1, len(lines)) if kinds[j] != "footer"), None)
+            if nxt is None or kinds[nxt] != "prose" or _HEADING_RE.match(view[lines[nxt][0]:lines[nxt][1]]):
+                join = False
+        if not join:
+            close(b)
+    close(len(text))
+    return sentences
+
+
+def _compact(view: str, a: int, b: int) -> _Clause:
+    chars, pos = [], []
+    # drop page-footer lines inside a sentence
+    skip = set()
+    for m in re.finditer(r"\n\s*[-—–]\s*\d+\s*[-—–]\s*(?=\n)", view[a:b]):
+        skip.update(range(a + m.start(), a + m.end()))
+    for k in range(a, b):
+        if k in skip or view[k].isspace():
+            continue
+        chars.append(view[k])
+        pos.append(k)
+    return _Clause("".join(chars), pos)
+
+
+# ------------------------------------------------------------------ extraction
+
+
+def extract_prose_facts(report: Report, sections: list[Section]) -> list[Fact]:
+    """Facts stated in the report's sentences (see the module doc for the rules)."""
+    view = matching_view(report.text)
+    mentions = [m for m in find_numbers(report.text)]
+    facts: list[Fact] = []
+    seen: set = set()
+
+    def add(metric, value, start, end, qa, qb, unit=None, qualifier=Qualifier.exact, scope="", note=""):
+        key = (metric, scope, value, qa)
+        if key in seen:
+            return
+        seen.add(key)
+        facts.append(make_fact(report, sections, metric=metric, value=value, start=start, end=end,
+                               quote_start=qa, quote_end=qb, unit=unit, qualifier=qualifier,
+                               scope=scope, note=note))
+
+    by_start = {m.start: m for m in mentions}
+    for qa, qb in _sentences(report, view):
+        if in_boilerplate(report, qa):
+            continue
+        sent = _compact(view, qa, qb)
+        idx = {p: i for i, p in enumerate(sent.pos)}
+        sent_mentions = [(idx[m.start], m) for m in mentions if qa <= m.start < qb and m.start in idx]
+        count_pos = {i for i, m in sent_mentions if m.kind == "count"}
+        parent = None  # metric of the last fact in this sentence before 其中
+        for ci, m in sent_mentions:
+            if m.kind != "count" or in_boilerplate(report, m.start):
+                continue
+            got = _metric_for(report, view, sent, ci, m, count_pos, parent, qa)
+            if got is None:
+                continue
+            metric, scope = got
+            if not (metric.startswith("review_") and metric != "review_total"):
+                parent = metric
+            unit = m.unit or vocabulary()["metrics"][metric].get("unit", "")
+            note = ""
+            if m.incomplete:
+                note = "据不完全统计 (incomplete statistics)"
+            add(metric, m.value, m.start, m.end, qa, qb, unit=unit, qualifier=m.qualifier, scope=scope,
+                note=note)
+        for metric, s, e in _zero_statements(sent):
+            add(metric, 0.0, s, e, qa, qb, note="zero statement")
+    return facts
+
+
+def _metric_for(report, view, sent: _Clause, ci: int, m: NumberMention, count_pos, parent, qa):
+    c = sent.compact
+    # clause bounds in the compact sentence
+    cs = ci
+    while cs > 0 and c[cs - 1] not in _CLAUSE_END:
+        cs -= 1
+    # where the number's phrase ends (unit and post-qualifiers), in compact coordinates
+    ue = ci
+    while ue < len(sent.pos) and sent.pos[ue] < m.unit_end:
+        ue += 1
+    follow = c[ue:ue + 6]
+    before_sent = c[:ci]
+    clause = c[cs:ci]
+    if m.unit not in PROSE_UNITS_ALL:
+        return None
+
+    # 其中 breakdowns
+    if "其中" in before_sent:
+        if parent == "review_total":
+            for word, metric in _SUB_REVIEW:
+                if word in clause and m.unit in PROSE_UNITS[metric]:
+                    return metric, ""
+        return None
+    if "以来" in before_sent or "多来" in clause:
+        return None
+    scope = "daily_average" if "日均" in clause else ""
+
+    # a term right after the number names it
+    post = follow
+    if post.startswith("“"):
+        q = c.find("”", ue, ue + 20)
+        if q > 0:
+            post = c[q + 1:q + 9]
+    post_terms = _find_terms(post)
+    if post_terms and post_terms[0][0] <= 1 and not (post_terms[0][0] == 1 and post[0] != "的"):
+        metric = post_terms[0][2]
+        if metric in POST_TERM_METRICS and m.unit in PROSE_UNITS[metric]:
+            return metric, scope
+        return None
+    if not (follow[:1] in _FOLLOW_OK_CHARS or follow.startswith(_FOLLOW_OK_WORDS)):
+        return None
+
+    terms = [t for t in _find_terms(clause)]
+    for ts, te, metric in reversed(terms):
+        if metric not in PROSE_UNITS:
+            return None  # a table metric (规章, 行政许可 …) blocks
+        gap = clause[te:]
+        if any(cs + te <= p < ci for p in count_pos):
+            return None  # another number between term and this one
+        if len(gap) > 30 or re.search(r"和|及|与|以及", gap):
+            return None
+        if m.unit not in PROSE_UNITS[metric]:
+            continue  # try an earlier term: "微博在…等网站全年发布信息1.1万条"
+        window = clause[max(0, ts - 8):ts] + gap
+        if any(v in window for v in _VETO.get(metric, ())):
+            return None
+        return metric, scope
+    # money in a section about spending, when no term in the clause takes the unit
+    if m.unit in ("元", "万元"):
+        title = _heading_before(report, view, sent.pos[0])
+        if title and ("支出" in title or "经费" in title):
+            return "spending", scope
+    return None
+
+
+PROSE_UNITS_ALL = set().union(*PROSE_UNITS.values())
+
+
+def _heading_before(report: Report, view: str, offset: int) -> str:
+    start = view.rfind("\n", 0, offset)
+    for _ in range(6):
+        if start <= 0:
+            return ""
+        prev = view.rfind("\n", 0, start)
+        line = view[prev + 1:start].strip()
+        start = prev
+        if line and _HEADING_RE.match(line) and len(line) <= 40:
+            return line
+    return ""
+
+
+_NEG = r"(?:无|没有|未发生|未有|未出现|不存在|未产生|未收到|未接到)"
+_ZERO_PATTERNS = [
+    # 无因政府信息公开申请行政复议、提起行政诉讼的情况 / 没有…申请行政复议、提起行政诉讼和申诉情况
+    (re.compile(_NEG + r"[^，,。；;]{0,20}?(?:行政复议|复议|行政诉讼|诉讼)[^，,。；;]{0,20}?(?=情况|案件|的|[，,。；;]|$)"), None),
+    # …行政复议申请、提起行政诉讼均为零件
+    (re.compile(r"(?:行政复议|复议|行政诉讼|诉讼)[^，,。；;]{0,25}?(?:均为|皆为|都为|均是|为)(?:零|0|〇)(?:件|起|宗|个|次)?"), None),
+    # 未收到政府信息公开申请
+    (re.compile(r"(?:未|没有|无)(?:收到|接到|受理|接收)(?:过)?(?:任何)?(?:[^，,。；;]{0,8}?)申请"), "applications_received"),
+    (re.compile(r"(?:无|没有)(?:政府信息公开申请|依申请公开申请|依申请公开事项)(?![^，,。；;]{0,10}(?:复议|诉讼|费))"),
+     "applications_received"),
+    (re.compile(_NEG + r"[^，,。；;]{0,15}?(?:收取|收费)"), "fees_charged"),
+    (re.compile(r"(?:均未|未|没有|不)收(?:取)?(?:任何)?费"), "fees_charged"),
+]
+
+
+def _zero_statements(sent: _Clause) -> list[tuple[str, int, int]]:
+    out = []
+    c = sent.compact
+    for rx, metric in _ZERO_PATTERNS:
+        for z in rx.finditer(c):
+            phrase = z.group(0)
+            if re.search(r"\d|[一二三四五六七八九十百千]+(?:件|起|个)", phrase.replace("〇", "")):
+                continue  # a count is stated, not none
+            if metric is None:
+                metrics = []
+                if "复议" in phrase:
+                    metrics.append("review_total")
+                if "诉讼" in phrase:
+                    metrics.append("litigation_total")
+            elif metric == "applications_received":
+                if re.search(r"复议|诉讼|费", phrase):
+                    continue
+                metrics = [metric]
+            else:
+                if "标准" in phrase:
+                    continue
+                metrics = [metric]
+            s, e = sent.pos[z.start()], sent.pos[z.end() - 1] + 1
+            out.extend((mt, s, e) for mt in metrics)
+    return out

@@ -1,0 +1,130 @@
+"""Chunks → llama-index nodes → Chroma (vectors), and jieba tokens for SQLite FTS5 (BM25).
+
+The Chroma collection's name carries the embedder and chunk size, so changing either never
+mixes vectors. Telemetry is off. `QA_CHROMA_HOST` switches from the embedded PersistentClient
+to a Chroma server (`chroma run`).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from functools import lru_cache
+from typing import Optional
+
+from qa.normalize import matching_view
+from qa.settings import Settings
+from qa.types import Chunk, Report
+
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+
+TOKEN_SKIP = re.compile(r"^[\s\W_]+$")
+STOPWORDS = set("的 了 和 与 及 或 在 是 有 为 对 等 中 年 多少 什么 哪些 怎么 如何 吗 呢 个 了 这 那 我 我们 共".split())
+EN_STOPWORDS = set("the a an of in on for to did does do how many much what which was were is are by report reported".split())
+
+
+class IndexUnavailable(RuntimeError):
+    """The vector store cannot be reached (Chroma server down, store locked, …)."""
+
+
+def jieba_tokens(text: str) -> list[str]:
+    import jieba
+
+    jieba.setLogLevel(60)
+    out = []
+    for tok in jieba.lcut_for_search(matching_view(text).lower()):
+        tok = tok.strip()
+        if tok and not TOKEN_SKIP.match(tok) and tok not in STOPWORDS and tok not in EN_STOPWORDS:
+            out.append(tok)
+    return out
+
+
+def fts_query(tokens: list[str]) -> str:
+    unique = list(dict.fromkeys(t.replace('"', "") for t in tokens))
+    return " OR ".join(f'"{t}"' for t in unique if t)
+
+
+def embed_text(report: Report, chunk: Chunk) -> str:
+    """What the embedder sees: agency, year and section title, then the chunk, all simplified."""
+    head = f"{report.agency or ''} {report.year or ''}年 {chunk.section_path}"
+    return matching_view(f"{head}\n{chunk.text}")
+
+
+class VectorIndex:
+    def __init__(self, settings: Settings):
+        import chromadb
+        from chromadb.config import Settings as ChromaSettings
+        from llama_index.vector_stores.chroma import ChromaVectorStore
+
+        from qa.backends.embeddings import get_embedder
+
+        chroma_settings = ChromaSettings(anonymized_telemetry=False)
+        try:
+            if settings.chroma_host:
+                client = chromadb.HttpClient(host=settings.chroma_host, port=settings.chroma_port,
+                                             settings=chroma_settings)
+                client.heartbeat()
+            else:
+                settings.chroma_path.mkdir(parents=True, exist_ok=True)
+                client = chromadb.PersistentClient(path=str(settings.chroma_path), settings=chroma_settings)
+            self.collection = client.get_or_create_collection(
+                settings.collection_name(), metadata={"hnsw:space": "cosine"}
+            )
+        except Exception as exc:  # chromadb raises many types; the user needs one message
+            where = f"{settings.chroma_host}:{settings.chroma_port}" if settings.chroma_host else settings.chroma_path
+            raise IndexUnavailable(f"vector store not available at {where}: {exc}") from exc
+        self.store = ChromaVectorStore(chroma_collection=self.collection)
+        self.embedder = get_embedder(settings.embedder)
+
+    def add(self, report: Report, chunks: list[Chunk]) -> None:
+        from llama_index.core.schema import TextNode
+
+        if not chunks:
+            return
+        vectors = self.embedder.embed_documents([embed_text(report, c) for c in chunks])
+        nodes = [
+            TextNode(
+                id_=c.id, text=c.text, embedding=vec.tolist(),
+                metadata={"report_id": report.id, "agency": report.agency or "", "year": report.year or 0,
+                          "section": c.section_path, "kind": c.section_kind.value, "start": c.start, "end": c.end},
+            )
+            for c, vec in zip(chunks, vectors)
+        ]
+        self.delete_report(report.id)
+        self.store.add(nodes)
+
+    def delete_report(self, report_id: str) -> None:
+        self.collection.delete(where={"report_id": report_id})
+
+    def report_ids(self) -> set[str]:
+        got = self.collection.get(include=["metadatas"])
+        return {m["report_id"] for m in got["metadatas"] or []}
+
+    def count(self) -> int:
+        return self.collection.count()
+
+    def search(self, question: str, report_ids: Optional[list[str]], k: int) -> list[tuple[str, float]]:
+        from llama_index.core.vector_stores.types import (
+            FilterOperator, MetadataFilter, MetadataFilters, VectorStoreQuery,
+        )
+
+        if report_ids is not None and not report_ids:
+            return []
+        filters = None
+        if report_ids is not None:
+            filters = MetadataFilters(filters=[MetadataFilter(key="report_id", value=report_ids,
+                                                              operator=FilterOperator.IN)])
+        query = VectorStoreQuery(query_embedding=self.embedder.embed_query(matching_view(question)).tolist(),
+                                 similarity_top_k=k, filters=filters)
+        result = self.store.query(query)
+        return list(zip(result.ids or [], result.similarities or []))
+
+
+@lru_cache(maxsize=2)
+def _cached_index(settings_key: str, settings_json: str) -> VectorIndex:
+    return VectorIndex(Settings.model_validate_json(settings_json))
+
+
+def get_index(settings: Settings) -> VectorIndex:
+    return _cached_index(settings.fingerprint() + str(settings.data_dir) + settings.chroma_host,
+                         settings.model_dump_json())

@@ -1,0 +1,176 @@
+"""Report metadata: boilerplate spans, title, agency, reported year, template, script, level."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections import Counter
+from functools import lru_cache
+from pathlib import Path
+from typing import Optional
+
+from qa.normalize import is_traditional, matching_view
+from qa.types import Report, Template
+
+AGENCIES_FILE = Path(__file__).parent / "data" / "agencies.toml"
+
+# Whole lines that are web-page furniture, not report text (matched on the matching view).
+BOILERPLATE_LINE = re.compile(
+    r"^\s*(?:"
+    r"登录\s*\|\s*注册"
+    r"|.*www\.gov\.cn.*来源[::].*"
+    r"|【字体.*|.*打印本页.*|.*关闭窗口.*|.*分享到.*"
+    r"|责任编辑[::].*|版权所有.*|.*ICP备.*|中文域名[::].*|中国政府网|微博、微信"
+    r"|发布日期[::].*点击数.*"
+    r"|-?\s*(?:发布时间|编辑|来源)[::].*"
+    r"|相关词条|热门词条|联络我们|联系我们|基本介绍"
+    r"|[•·]\s*(?:中文名|时间|地区|类型)\s*[::].*"
+    r"|-\s*\d{1,3}\s*-"  # PDF page footer "- 3 -"
+    r")\s*$"
+)
+TITLE_WORDS = re.compile(r"(?:政府信息公开|信息公开).{0,6}(?:年度)?(?:工作)?(?:年度)?报告")
+YEAR_IN_TITLE = re.compile(r"((?:19|20)\d{2})\s*年")
+PERIOD = re.compile(r"统计(?:期限|时限|期间)[^。\n]{0,8}?((?:19|20)\d{2})\s*年")
+ANY_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)\s*年")
+AGENCY_SUFFIX = re.compile(r"(?:人民政府|政府|办公室|委员会|部|厅|局|署|院|会|办|中心)$")
+
+
+@lru_cache(maxsize=1)
+def known_agencies() -> dict[str, dict]:
+    with AGENCIES_FILE.open("rb") as fh:
+        return tomllib.load(fh)["agencies"]
+
+
+def canonical_agency(name: str) -> str:
+    """The canonical form of an agency name (aliases folded), simplified script."""
+    name = matching_view(name).strip()
+    for canonical, info in known_agencies().items():
+        if name == canonical or name in info.get("aliases", []):
+            return canonical
+    return name
+
+
+def boilerplate_spans(text: str, view: str) -> list[tuple[int, int]]:
+    spans = []
+    offset = 0
+    for line in view.split("\n"):
+        end = offset + len(line)
+        if line.strip() and (BOILERPLATE_LINE.match(line) or _is_toc_line(line)):
+            spans.append((offset, min(end + 1, len(text))))
+        offset = end + 1
+    return spans
+
+
+def _is_toc_line(line: str) -> bool:
+    """A comma-separated list of headings (encyclopedia-style table of contents)."""
+    items = [i for i in re.split(r"[,，]", line.strip()) if i]
+    return (
+        len(items) >= 5
+        and "。" not in line
+        and not re.search(r"\d", line)
+        and all(len(i) <= 20 for i in items)
+    )
+
+
+def _lines(view: str, skip: list[tuple[int, int]]) -> list[tuple[int, str]]:
+    out, offset = [], 0
+    for line in view.split("\n"):
+        if line.strip() and not any(s <= offset < e for s, e in skip):
+            out.append((offset, line.strip()))
+        offset += len(line) + 1
+    return out
+
+
+def find_title(lines: list[tuple[int, str]]) -> tuple[int, str]:
+    for i, (offset, line) in enumerate(lines[:12]):
+        if TITLE_WORDS.search(line) and len(line) <= 60:
+            return i, line
+    return 0, lines[0][1] if lines else ""
+
+
+def agency_from_title(lines: list[tuple[int, str]], index: int, title: str) -> Optional[str]:
+    m = YEAR_IN_TITLE.search(title)
+    before = title[: m.start()] if m else ""
+    after = title[m.end() :] if m else title
+    candidate = re.sub(r"(?:发布|关于)$", "", before.strip())
+    if not candidate:  # "2013年四川省…外事办公室政府信息公开工作年度报告"
+        cut = re.search(r"(?:度)?(?:政府)?信息公开", after)
+        candidate = after[: cut.start()] if cut else ""
+        candidate = re.sub(r"^度", "", candidate)
+    if not candidate and index > 0:  # agency on the line above the title (PDF layouts)
+        candidate = lines[index - 1][1]
+    candidate = candidate.strip(" :-")
+    if candidate and AGENCY_SUFFIX.search(candidate):
+        return candidate
+    return None
+
+
+def detect_year(view: str, title: str) -> Optional[int]:
+    m = YEAR_IN_TITLE.search(title)
+    if m:
+        return int(m.group(1))
+    m = PERIOD.search(view)
+    if m:
+        return int(m.group(1))
+    years = Counter(int(y) for y in ANY_YEAR.findall(view) if 2000 <= int(y) <= 2035)
+    return years.most_common(1)[0][0] if years else None
+
+
+def detect_template(view: str) -> Template:
+    if re.search(r"本年制发件数|本年废止件数|现行有效件数", view):
+        return Template.t2021
+    if re.search(r"本年新制作数量|对外公开总数量|上一年项目数量", view) or (
+        "第二十条第" in view and "本年新收政府信息公开申请数量" in view
+    ):
+        return Template.t2019
+    if "本年新收政府信息公开申请数量" in view:
+        return Template.t2021
+    return Template.prose
+
+
+def level_of(agency: str) -> Optional[str]:
+    info = known_agencies().get(agency)
+    if info:
+        return info.get("level")
+    for suffix, level in (("区", "district"), ("县", "county"), ("市", "city"), ("省", "province")):
+        head = re.split(r"人民政府|政府", agency)[0]
+        if head.endswith(suffix) or f"{suffix}人民政府" in agency:
+            return level
+    if re.search(r"(?:部|委员会|总局|署)$", agency) and not re.search(r"[省市区县]", agency):
+        return "central"
+    return None
+
+
+def detect_metadata(report: Report) -> Report:
+    """Fill title, agency, year, template, script, level and boilerplate spans of a report."""
+    view = matching_view(report.text)
+    boiler = boilerplate_spans(report.text, view)
+    lines = _lines(view, boiler)
+    index, title_view = find_title(lines)
+    title = report.text[lines[index][0] : lines[index][0] + len(lines[index][1])] if lines else ""
+    if lines and index > 0 and re.match(r"(?:19|20)\d{2}\s*年", title_view):
+        # "洪泽区人民政府 / 2023 年政府信息公开工作年度报告": the agency line belongs to the title
+        prev_offset, prev_line = lines[index - 1]
+        title = report.text[prev_offset : prev_offset + len(prev_line)] + " " + title
+    agency = agency_from_title(lines, index, title_view)
+    agency = canonical_agency(agency) if agency else None
+    warnings = list(report.warnings)
+    year = detect_year(view, title_view)
+    if agency is None:
+        warnings.append("no agency found in the title: set it with --agency")
+    if year is None:
+        warnings.append("no report year found: set it with --year")
+    info = known_agencies().get(agency or "", {})
+    return report.model_copy(
+        update={
+            "title": title.strip(),
+            "agency": agency,
+            "year": year,
+            "region": info.get("region"),
+            "level": level_of(agency) if agency else None,
+            "template": detect_template(view),
+            "script": "traditional" if is_traditional(report.text) else "simplified",
+            "boilerplate": boiler,
+            "warnings": warnings,
+        }
+    )

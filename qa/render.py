@@ -1,0 +1,79 @@
+"""Terminal rendering of answers, sources, facts and ingest results (rich), shared by CLI and REPL."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from qa.types import Answer, Fact
+
+MODE_STYLE = {"fact": "green", "retrieval": "cyan", "llm": "magenta", "abstain": "yellow"}
+
+
+def print_answer(console: Console, answer: Answer, text_shown: bool = False, sources: bool = True) -> None:
+    if not text_shown:
+        console.print(escape(answer.text))
+    style = MODE_STYLE.get(answer.mode, "white")
+    status = f"  verification: {answer.verification}" if answer.mode == "llm" else ""
+    console.print(f"[{style}]({answer.mode}{status}, {answer.timing.total_ms:.0f} ms)[/{style}]")
+    for number in answer.unverified_numbers:
+        console.print(f"[bold red]unverified number:[/bold red] {escape(number)}")
+    for warning in answer.warnings:
+        console.print(f"[yellow]note:[/yellow] {escape(warning)}")
+    if sources:
+        print_sources(console, answer)
+
+
+def print_sources(console: Console, answer: Answer) -> None:
+    if not answer.citations:
+        return
+    console.print("[bold]Sources[/bold]")
+    for i, c in enumerate(answer.citations, 1):
+        where = f"{c.agency or '?'} {c.year or '?'} · {c.section}"
+        page = f" p.{c.page}" if c.page else ""
+        quote = " ".join(c.quote.split())
+        console.print(f" [{i}] [bold]{escape(where)}[/bold]  [dim]{escape(c.path)}:{c.start}-{c.end}{page}[/dim]")
+        console.print(f"     “{escape(quote)}”")
+
+
+def print_ingest_result(console: Console, r) -> None:
+    style = {"added": "green", "replaced": "green", "unchanged": "dim", "error": "red", "skipped": "yellow"}
+    label = f"[{style.get(r.status, 'white')}]{r.status:<9}[/]"
+    if r.status in ("error", "skipped"):
+        console.print(f"{label} {escape(r.message)}")
+        return
+    console.print(f"{label} {escape(r.path)}  {r.agency or '?'} {r.year or '?'} {r.template}  "
+                  f"{r.sections} sections, {r.chunks} chunks, {r.facts} facts")
+    for w in r.warnings:
+        console.print(f"          [yellow]note:[/yellow] {escape(w)}")
+
+
+FACT_FIELDS = ["agency", "year", "metric", "scope", "value", "unit", "qualifier", "status", "section", "source",
+               "quote", "quote_start", "quote_end", "start", "end", "report_id", "note"]
+
+
+def print_facts(console: Console, facts: list[Fact], fmt: str) -> None:
+    rows = [{k: (v.value if hasattr(v, "value") else v) for k, v in f.model_dump().items()} for f in facts]
+    if fmt == "json":
+        console.file.write(json.dumps(rows, ensure_ascii=False, indent=1) + "\n")
+        return
+    if fmt == "csv":
+        buf = io.StringIO()
+        writer = csv.DictWriter(buf, fieldnames=FACT_FIELDS, extrasaction="ignore")
+        writer.writeheader()
+        writer.writerows(rows)
+        console.file.write(buf.getvalue())
+        return
+    table = Table("agency", "year", "metric", "scope", "value", "unit", "qual.", "quote", show_lines=False)
+    for f in facts:
+        value = "—" if f.value is None else (str(int(f.value)) if float(f.value).is_integer() else str(f.value))
+        quote = " ".join(f.quote.split())
+        table.add_row(f.agency or "?", str(f.year or "?"), f.metric, f.scope, value, f.unit, f.qualifier.value,
+                      escape(quote[:60] + ("…" if len(quote) > 60 else "")))
+    console.print(table)
+    console.print(f"[dim]{len(facts)} facts[/dim]")

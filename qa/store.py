@@ -1,0 +1,240 @@
+"""SQLite store: reports, sections, chunks (+ jieba-tokenised FTS5 for BM25) and facts.
+
+One file, `qa.sqlite`, in the data dir. A report is written in one transaction with status
+'pending' and set 'complete' only after its vectors are in Chroma; readers see complete
+reports only. Schema changes are small migration functions applied in order.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+from pathlib import Path
+from typing import Iterable, Optional
+
+from qa.types import Chunk, Fact, Report, Section
+
+
+def _m1(db: sqlite3.Connection) -> None:
+    db.executescript(
+        """
+        CREATE TABLE reports (
+            id TEXT PRIMARY KEY, path TEXT, title TEXT, agency TEXT, year INTEGER, region TEXT,
+            level TEXT, template TEXT, script TEXT, source_format TEXT, text TEXT,
+            boilerplate TEXT, warnings TEXT, status TEXT NOT NULL, ingested_at REAL);
+        CREATE INDEX reports_agency_year ON reports(agency, year);
+        CREATE INDEX reports_path ON reports(path);
+        CREATE TABLE sections (
+            report_id TEXT, idx INTEGER, number TEXT, title TEXT, path TEXT, kind TEXT,
+            level INTEGER, start INTEGER, "end" INTEGER, PRIMARY KEY (report_id, idx));
+        CREATE TABLE chunks (
+            id TEXT PRIMARY KEY, report_id TEXT, section_index INTEGER, section_path TEXT,
+            section_kind TEXT, start INTEGER, "end" INTEGER, text TEXT);
+        CREATE INDEX chunks_report ON chunks(report_id);
+        CREATE VIRTUAL TABLE chunks_fts USING fts5(tokens, chunk_id UNINDEXED, report_id UNINDEXED);
+        CREATE TABLE facts (
+            report_id TEXT, agency TEXT, year INTEGER, metric TEXT, scope TEXT, value REAL,
+            unit TEXT, qualifier TEXT, section TEXT, source TEXT, start INTEGER, "end" INTEGER,
+            quote TEXT, quote_start INTEGER, quote_end INTEGER, status TEXT, note TEXT);
+        CREATE INDEX facts_lookup ON facts(metric, agency, year);
+        CREATE INDEX facts_report ON facts(report_id);
+        """
+    )
+
+
+MIGRATIONS = [_m1]
+FACT_COLUMNS = [
+    "report_id", "agency", "year", "metric", "scope", "value", "unit", "qualifier", "section", "source",
+    "start", "end", "quote", "quote_start", "quote_end", "status", "note",
+]
+
+
+class Store:
+    def __init__(self, path: Path):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self.db = sqlite3.connect(str(path), timeout=30)
+        self.db.row_factory = sqlite3.Row
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=NORMAL")
+        self._migrate()
+
+    def _migrate(self) -> None:
+        self.db.execute("CREATE TABLE IF NOT EXISTS migrations (version INTEGER PRIMARY KEY, applied_at REAL)")
+        done = {r[0] for r in self.db.execute("SELECT version FROM migrations")}
+        for version, migration in enumerate(MIGRATIONS, start=1):
+            if version not in done:
+                with self.db:
+                    migration(self.db)
+                    self.db.execute("INSERT INTO migrations VALUES (?, ?)", (version, time.time()))
+
+    def close(self) -> None:
+        self.db.close()
+
+    # ------------------------------------------------------------------ writing
+    def write_report(
+        self, report: Report, sections: list[Section], chunks: list[Chunk], facts: list[Fact],
+        tokens: dict[str, str],
+    ) -> None:
+        """Replace everything of this report (and of any older version at the same path), status pending."""
+        with self.db:
+            old = [r[0] for r in self.db.execute("SELECT id FROM reports WHERE path = ? OR id = ?", (report.path, report.id))]
+            for rid in old:
+                self._delete(rid)
+            self.db.execute(
+                "INSERT INTO reports VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                (report.id, report.path, report.title, report.agency, report.year, report.region, report.level,
+                 report.template.value, report.script, report.source_format, report.text,
+                 json.dumps(report.boilerplate), json.dumps(report.warnings, ensure_ascii=False), "pending",
+                 time.time()),
+            )
+            self.db.executemany(
+                "INSERT INTO sections VALUES (?,?,?,?,?,?,?,?,?)",
+                [(s.report_id, s.index, s.number, s.title, s.path, s.kind.value, s.level, s.start, s.end)
+                 for s in sections],
+            )
+            self.db.executemany(
+                "INSERT INTO chunks VALUES (?,?,?,?,?,?,?,?)",
+                [(c.id, c.report_id, c.section_index, c.section_path, c.section_kind.value, c.start, c.end, c.text)
+                 for c in chunks],
+            )
+            self.db.executemany(
+                "INSERT INTO chunks_fts (tokens, chunk_id, report_id) VALUES (?,?,?)",
+                [(tokens[c.id], c.id, c.report_id) for c in chunks],
+            )
+            self.db.executemany(
+                f"INSERT INTO facts VALUES ({','.join('?' * len(FACT_COLUMNS))})",
+                [tuple(_fact_row(f)) for f in facts],
+            )
+
+    def replaced_ids(self, report: Report) -> list[str]:
+        """Ids of stored reports that writing this report would replace."""
+        return [r[0] for r in self.db.execute("SELECT id FROM reports WHERE path = ? OR id = ?", (report.path, report.id))]
+
+    def mark_complete(self, report_id: str) -> None:
+        with self.db:
+            self.db.execute("UPDATE reports SET status = 'complete' WHERE id = ?", (report_id,))
+
+    def delete_report(self, report_id: str) -> None:
+        with self.db:
+            self._delete(report_id)
+
+    def _delete(self, report_id: str) -> None:
+        for table in ("sections", "chunks", "facts"):
+            self.db.execute(f"DELETE FROM {table} WHERE report_id = ?", (report_id,))
+        self.db.execute("DELETE FROM chunks_fts WHERE report_id = ?", (report_id,))
+        self.db.execute("DELETE FROM reports WHERE id = ?", (report_id,))
+
+    # ------------------------------------------------------------------ reading
+    def is_complete(self, report_id: str) -> bool:
+        row = self.db.execute("SELECT status FROM reports WHERE id = ?", (report_id,)).fetchone()
+        return bool(row) and row[0] == "complete"
+
+    def pending_ids(self) -> list[str]:
+        return [r[0] for r in self.db.execute("SELECT id FROM reports WHERE status != 'complete'")]
+
+    def count_reports(self) -> int:
+        return self.db.execute("SELECT count(*) FROM reports WHERE status = 'complete'").fetchone()[0]
+
+    def reports(self) -> list[dict]:
+        rows = self.db.execute(
+            "SELECT id, path, title, agency, year, region, level, template, script FROM reports "
+            "WHERE status = 'complete' ORDER BY agency, year"
+        )
+        return [dict(r) for r in rows]
+
+    def agencies(self) -> list[str]:
+        return [r[0] for r in self.db.execute(
+            "SELECT DISTINCT agency FROM reports WHERE status = 'complete' AND agency IS NOT NULL")]
+
+    def report_text(self, report_id: str) -> str:
+        row = self.db.execute("SELECT text FROM reports WHERE id = ?", (report_id,)).fetchone()
+        return row[0] if row else ""
+
+    def report_info(self, report_id: str) -> Optional[dict]:
+        row = self.db.execute(
+            "SELECT id, path, title, agency, year, template FROM reports WHERE id = ?", (report_id,)
+        ).fetchone()
+        return dict(row) if row else None
+
+    def report_ids(self, agencies: Iterable[str] = (), years: Iterable[int] = ()) -> list[str]:
+        sql, args = "SELECT id FROM reports WHERE status = 'complete'", []
+        agencies, years = list(agencies), list(years)
+        if agencies:
+            sql += f" AND agency IN ({','.join('?' * len(agencies))})"
+            args += agencies
+        if years:
+            sql += f" AND year IN ({','.join('?' * len(years))})"
+            args += years
+        return [r[0] for r in self.db.execute(sql, args)]
+
+    def sections_of(self, report_id: str) -> list[Section]:
+        rows = self.db.execute("SELECT * FROM sections WHERE report_id = ? ORDER BY idx", (report_id,))
+        return [
+            Section(report_id=r["report_id"], index=r["idx"], number=r["number"], title=r["title"], path=r["path"],
+                    kind=r["kind"], level=r["level"], start=r["start"], end=r["end"])
+            for r in rows
+        ]
+
+    def chunks_by_id(self, ids: list[str]) -> dict[str, Chunk]:
+        if not ids:
+            return {}
+        rows = self.db.execute(f"SELECT * FROM chunks WHERE id IN ({','.join('?' * len(ids))})", ids)
+        return {
+            r["id"]: Chunk(id=r["id"], report_id=r["report_id"], section_index=r["section_index"],
+                           section_path=r["section_path"], section_kind=r["section_kind"], text=r["text"],
+                           start=r["start"], end=r["end"])
+            for r in rows
+        }
+
+    def chunk_ids_of_kind(self, kind: str, report_ids: list[str], limit: int = 40) -> list[str]:
+        if not report_ids:
+            return []
+        rows = self.db.execute(
+            f"SELECT id FROM chunks WHERE section_kind = ? AND report_id IN ({','.join('?' * len(report_ids))}) "
+            "ORDER BY report_id, start LIMIT ?", [kind, *report_ids, limit])
+        return [r[0] for r in rows]
+
+    def bm25(self, match: str, report_ids: Optional[list[str]], k: int) -> list[tuple[str, float]]:
+        """(chunk_id, score) best first; `match` is an FTS5 query over jieba tokens."""
+        sql = "SELECT chunk_id, bm25(chunks_fts) AS s FROM chunks_fts WHERE chunks_fts MATCH ?"
+        args: list = [match]
+        if report_ids is not None:
+            if not report_ids:
+                return []
+            sql += f" AND report_id IN ({','.join('?' * len(report_ids))})"
+            args += report_ids
+        sql += " ORDER BY s LIMIT ?"
+        args.append(k)
+        return [(r[0], -r[1]) for r in self.db.execute(sql, args)]
+
+    def facts(
+        self, metric: Optional[str] = None, agencies: Iterable[str] = (), years: Iterable[int] = (),
+        report_id: Optional[str] = None,
+    ) -> list[Fact]:
+        sql = (
+            "SELECT f.* FROM facts f JOIN reports r ON r.id = f.report_id WHERE r.status = 'complete'"
+        )
+        args: list = []
+        if metric:
+            sql += " AND f.metric = ?"
+            args.append(metric)
+        agencies, years = list(agencies), list(years)
+        if agencies:
+            sql += f" AND f.agency IN ({','.join('?' * len(agencies))})"
+            args += agencies
+        if years:
+            sql += f" AND f.year IN ({','.join('?' * len(years))})"
+            args += years
+        if report_id:
+            sql += " AND f.report_id = ?"
+            args.append(report_id)
+        sql += " ORDER BY f.agency, f.year, f.start"
+        return [Fact(**{k: r[k] for k in FACT_COLUMNS}) for r in self.db.execute(sql, args)]
+
+
+def _fact_row(f: Fact) -> list:
+    d = f.model_dump()
+    d["qualifier"] = f.qualifier.value
+    return [d[k] for k in FACT_COLUMNS]

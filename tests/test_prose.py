@@ -1,0 +1,194 @@
+"""Prose facts on the seed reports and the shared corpus, against hand-written expectations."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from qa.facts.numbers import find_numbers
+from qa.facts.prose import extract_prose_facts
+from qa.types import Qualifier, Report
+
+ROOT = Path(__file__).resolve().parents[1]
+EXPECTED = Path(__file__).with_name("expected") / "prose"
+CORPUS = Path("/work/shared/corpus/text")
+PATHS = sorted((ROOT / "seeds").glob("*.txt")) + (sorted(CORPUS.glob("*.txt")) if CORPUS.is_dir() else [])
+
+
+def load(path: Path) -> Report:
+    return Report(id="t", path=str(path), text=path.read_text(encoding="utf-8"))
+
+
+_cache: dict = {}
+
+
+def facts_of(path: Path):
+    if path not in _cache:
+        report = load(path)
+        _cache[path] = (report, extract_prose_facts(report, []))
+    return _cache[path]
+
+
+def by_stem(stem: str):
+    for p in PATHS:
+        if p.stem == stem:
+            return facts_of(p)
+    pytest.skip(f"{stem} not available")
+
+
+def key(metric, scope, value, unit, qualifier):
+    return (metric, scope, float(value), unit, qualifier)
+
+
+@pytest.mark.parametrize("path", [p for p in PATHS if (EXPECTED / f"{p.stem}.json").exists()], ids=lambda p: p.stem)
+def test_expected_facts(path):
+    _, facts = facts_of(path)
+    expected = {key(**f) for f in json.loads((EXPECTED / f"{path.stem}.json").read_text(encoding="utf-8"))}
+    got = {key(f.metric, f.scope, f.value, f.unit, f.qualifier.value) for f in facts}
+    assert got - expected == set(), "unexpected facts"
+    assert expected - got == set(), "missing facts"
+
+
+def only(stem, metric, scope=""):
+    _, facts = by_stem(stem)
+    found = [f for f in facts if f.metric == metric and f.scope == scope]
+    assert len(found) == 1, found
+    return found[0]
+
+
+def test_key_numbers():
+    assert only("mfa_2013", "review_total").value == 90
+    assert only("mfa_2012", "applications_received").value == 134
+    assert only("mfa_2013", "applications_received").value == 119
+    assert only("sichuan_fao_2013", "proactive_disclosures").value == 1094
+    assert only("sichuan_fao_2013", "review_total").value == 0
+    assert only("changchun_fao_2012", "staff_fulltime").value == 1
+    spending = only("changchun_fao_2012", "spending")
+    assert (spending.value, spending.unit) == (15, "万元")
+    apps = only("liaoning_fao_2020", "applications_received")
+    assert apps.value == 0 and "2020年未收到政府信息公开申请" in apps.quote
+
+
+def test_incomplete_statistics_kept_visible():
+    f = only("sichuan_fao_2013", "applications_received")
+    assert f.value == 160 and f.qualifier == Qualifier.at_least
+    assert "据不完全统计" in f.note
+    assert "據不完全統計" in f.quote  # the quote is in the report's own (traditional) script
+
+
+def test_zero_statement_span_is_the_phrase():
+    report, _ = by_stem("mfa_2012")
+    f = only("mfa_2012", "litigation_total")
+    assert report.text[f.start:f.end].startswith("无因政府信息公开申请行政复议")
+
+
+def test_multiplier_in_span():
+    report, _ = by_stem("mfa_2013")
+    f = only("mfa_2013", "proactive_disclosures")
+    assert report.text[f.start:f.end] == "15万" and f.value == 150000
+
+
+@pytest.mark.parametrize("path", PATHS, ids=lambda p: p.stem)
+def test_quotes_and_spans(path):
+    report, facts = facts_of(path)
+    for f in facts:
+        assert f.quote == report.text[f.quote_start:f.quote_end]
+        assert f.quote_start <= f.start < f.end <= f.quote_end
+        assert report.text[f.start:f.end] in f.quote
+        assert f.report_id == report.id
+
+
+@pytest.mark.parametrize("path", PATHS, ids=lambda p: p.stem)
+def test_no_fact_from_years_dates_phones_docnos_percents(path):
+    report, facts = facts_of(path)
+    skip = [m for m in find_numbers(report.text) if m.kind != "count"]
+    for f in facts:
+        for m in skip:
+            assert not (m.start < f.end and f.start < m.end), (f.metric, m.raw, m.kind)
+
+
+@pytest.mark.parametrize("path", PATHS, ids=lambda p: p.stem)
+def test_no_fact_from_table_rows(path):
+    report, facts = facts_of(path)
+    for f in facts:
+        line_start = report.text.rfind("\n", 0, f.start) + 1
+        line_end = report.text.find("\n", f.start)
+        line = report.text[line_start:line_end if line_end >= 0 else None]
+        assert "|" not in line
+
+
+def prose(text: str):
+    report = Report(id="t", path="x.txt", text=text)
+    return {(f.metric, f.scope, f.value, f.unit, f.qualifier.value) for f in extract_prose_facts(report, [])}
+
+
+def test_sub_breakdown_is_not_the_total():
+    got = prose("2013年累计主动公开政府信息1094条，其中，法规公文类5条；工作动态类1074条，占98%。")
+    assert got == {("proactive_disclosures", "", 1094, "条", "exact")}
+    got = prose("全年共收到政府信息公开申请50件，其中依申请公开信息30件。")
+    assert got == {("applications_received", "", 50, "件", "exact")}
+
+
+def test_number_counting_the_noun_after_it():
+    assert prose("专栏下设依申请公开、信息公开网上申请等七个板块，12个子栏目。") == set()
+    assert prose("举行24小时内举行新闻发布会的时限要求。") == set()
+
+
+def test_table_rows_are_skipped():
+    text = "行政许可 550\n行政处罚 4119\n一、本年新收政府信息公开申请数量 21 0 0 0 0 0 21\n"
+    assert prose(text) == set()
+
+
+def test_pdf_wrapped_sentence():
+    text = ("（一）主动公开情况。主要通过政府门户网站主动公开政府\n"
+            "文件、项目审批、通知公告等各类政府信息。2023 年，我区在政\n"
+            "府网站平台主动公开政府信息 1136 条。\n")
+    assert prose(text) == {("proactive_disclosures", "", 1136, "条", "exact")}
+
+
+def test_zero_statements():
+    assert prose("本年度无因政府信息公开申请行政复议、提起行政诉讼的情况。") == {
+        ("review_total", "", 0, "件", "exact"), ("litigation_total", "", 0, "件", "exact")}
+    assert prose("2020年未收到政府信息公开申请。") == {("applications_received", "", 0, "件", "exact")}
+    assert prose("我办政府信息公开事项均未收费。") == {("fees_charged", "", 0, "元", "exact")}
+    assert prose("进一步加大对收费标准的公开力度。") == set()
+
+
+def test_boilerplate_skipped():
+    text = "共收到政府信息公开申请119份。\n版权所有 受理政府信息公开申请 5 件\n"
+    report = Report(id="t", path="x", text=text, boilerplate=[(text.index("版权"), len(text))])
+    assert {f.value for f in extract_prose_facts(report, [])} == {119}
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("办理政府信息公开申请20件。", set()),  # handled, not received
+        ("收到申请20件、答复18件。", {("applications_received", "", 20, "件", "exact")}),
+        ("共收到申请3件，其中网上申请2件。", {("applications_received", "", 3, "件", "exact")}),
+        ("2019年以来，共主动公开信息5000条。", set()),  # cumulative
+        ("全年主动公开信息约3000条左右。", {("proactive_disclosures", "", 3000, "条", "approx")}),
+        ("按照2019年第3号文件，收到政府信息公开申请5件。", {("applications_received", "", 5, "件", "exact")}),
+        ("新闻发布会12场、吹风会5场。",
+         {("press_conferences", "", 12, "场", "exact"), ("media_briefings", "", 5, "场", "exact")}),
+        ("全年收到信息公开申请 1,234 件。", {("applications_received", "", 1234, "件", "exact")}),
+        ("本机关未收到行政复议申请。", {("review_total", "", 0, "件", "exact")}),
+        ("网站发布信息3000余条。", set()),  # 网站 counts websites, not posts
+        ("公开行政处罚信息120条。", set()),  # table metric blocks
+    ],
+)
+def test_prose_snippets(text, expected):
+    assert prose(text) == expected
+
+
+def test_with_reader_if_available():
+    try:
+        from qa.read import read_report
+        from qa.sections import split_sections
+    except ImportError:
+        pytest.skip("qa.read / qa.sections not available")
+    for path in PATHS:
+        report = read_report(path)
+        for f in extract_prose_facts(report, split_sections(report)):
+            assert f.quote == report.text[f.quote_start:f.quote_end]
+            assert report.text[f.start:f.end] in f.quote
