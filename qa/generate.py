@@ -5,6 +5,8 @@ Prompts are files in `prompts/` (package data `qa.prompts`):
   answer.txt            the user message: delimited source blocks, the question, the task
   task_answer.txt       the task for lookup / narrative questions
   task_compare.txt      the task for comparisons (Query.intent == "compare" or several years/agencies)
+  example_user.txt / example_assistant.txt
+                        one fixed worked example (fictional agency) sent before the real question
   language_<x>.txt      line 1: the answer-language rule; line 2: the exact refusal sentence
                         (x = zh, zh_hant, en; chosen from Query.language / Query.script)
 
@@ -120,7 +122,27 @@ def build_messages(question: str, query: Optional[Query], sources: list[Citation
         language_rule=rule,
         refusal=refusal,
     ).strip()
-    return [{"role": "system", "content": system}, {"role": "user", "content": user}]
+    example_user = load_prompt("example_user.txt").format(task=load_prompt("task_answer.txt").strip()).strip()
+    example_answer = load_prompt("example_assistant.txt").strip()
+    return [
+        {"role": "system", "content": system},
+        # A fixed worked example (fictional agency): shows the citation format and that
+        # instructions inside a source are not followed. Constant, so it stays in the prompt cache.
+        {"role": "user", "content": example_user},
+        {"role": "assistant", "content": example_answer},
+        {"role": "user", "content": user},
+    ]
+
+
+def to_script(text: str, lang: str) -> str:
+    """Small models often answer a traditional question in simplified (and vice versa): convert."""
+    if lang not in ("zh", "zh_hant") or not re.search(r"[\u4e00-\u9fff]", text):
+        return text
+    try:
+        import opencc
+    except ImportError:  # pragma: no cover
+        return text
+    return opencc.OpenCC("s2t" if lang == "zh_hant" else "t2s").convert(text)
 
 
 def _norm(s: str) -> str:
@@ -187,9 +209,12 @@ def generate_answer(
             timing=Timing(total_ms=(time.perf_counter() - t0) * 1000, stages=stages),
         )
 
-    res = verify_answer(text, shown, facts)
+    text = to_script(text, lang)
+    res = verify_answer(text, shown, facts, attach_missing=True)
     stages["verify_ms"] = (time.perf_counter() - t_llm) * 1000
     warnings = list(res.warnings)
+    if lang == "en" and re.search(r"[\u4e00-\u9fff]", re.sub(r"[“\"「《][^”\"」》]*[”\"」》]", "", res.text)):
+        warnings.append("the English answer contains untranslated Chinese")
     if not res.cited:
         warnings.append("the answer cites no source")
     cited_reports = {sources[i - 1].report_id for i in res.cited}

@@ -32,7 +32,10 @@ def query_tokens(query: Query) -> list[str]:
     """Question tokens minus the agency and year words (the filters already apply those)."""
     from qa.index import jieba_tokens
 
-    named = "".join(query.agencies) + "".join(map(str, query.years))
+    from qa.meta import known_agencies
+
+    aliases = [a for agency in query.agencies for a in known_agencies().get(agency, {}).get("aliases", [])]
+    named = "".join(query.agencies) + "".join(aliases) + "".join(map(str, query.years))
     tokens = [t for t in jieba_tokens(query.question) if not (query.agencies or query.years) or t not in named]
     if query.metric:  # cross-lingual: an English question still finds the Chinese wording
         names = vocabulary()["metrics"][query.metric].get("zh", [])[:3]
@@ -109,10 +112,11 @@ def best_sentences(query: Query, hits: list[Hit], store: Store, n: int = 3) -> l
             while s < e and text[s].isspace():
                 s += 1
             sentence = view[s:e]
-            if len(sentence.strip()) < 4:
-                continue
+            if len(sentence.strip()) < 4 or sentence.strip() in hit.chunk.section_path:
+                continue  # a bare heading says nothing by itself
             overlap = sum(len(t) for t in tokens if t in sentence)
-            scored.append((overlap + 2.0 / (rank + 1), rank, s, e, hit, text))
+            # the fused chunk rank weighs more than word overlap: narrative answers use other words
+            scored.append((overlap + 6.0 / (rank + 1), rank, s, e, hit, text))
     scored.sort(key=lambda x: (-x[0], x[1], x[2]))
     out: list[Citation] = []
     for _score, _rank, s, e, hit, text in scored[:n]:

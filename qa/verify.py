@@ -57,6 +57,9 @@ class VerificationResult(BaseModel):
     checks: list[NumberCheck] = Field(default_factory=list, description="Every number checked, in text order.")
     unverified_numbers: list[str] = Field(default_factory=list, description="Numbers (as written) that failed.")
     removed_citations: int = Field(default=0, description="Citation markers pointing at no source, removed.")
+    added_citations: int = Field(
+        default=0, description="Markers added to uncited sentences that overlap one source strongly (attach_missing)."
+    )
     cited: list[int] = Field(default_factory=list, description="1-based numbers of the sources actually cited.")
     warnings: list[str] = Field(default_factory=list)
 
@@ -230,13 +233,24 @@ def _context_suffix_match(view: str, start: int, prev_end: int, quote: str) -> O
 # ------------------------------------------------------------------ main entry
 
 
-def verify_answer(text: str, sources: list[Citation], facts: list[Fact] | None = None) -> VerificationResult:
-    """Check every number and citation marker of an LLM answer (see module doc)."""
+def verify_answer(
+    text: str, sources: list[Citation], facts: list[Fact] | None = None, attach_missing: bool = False
+) -> VerificationResult:
+    """Check every number and citation marker of an LLM answer (see module doc).
+
+    attach_missing: give a sentence that cites nothing the marker of the one source it overlaps
+    strongly (>= 60% of its character bigrams; see `_attach_missing`) before numbers are checked.
+    """
     facts = [f for f in (facts or []) if f.value is not None and f.status != "unparsed"]
     warnings: list[str] = []
     cleaned, removed = _clean_markers(text, len(sources))
     if removed:
         warnings.append(f"removed {removed} citation marker(s) pointing at no source")
+    added = 0
+    if attach_missing and sources:
+        cleaned, added = _attach_missing(cleaned, sources)
+        if added:
+            warnings.append(f"added {added} citation marker(s) the model left out (sentence overlaps that source)")
     markers = _markers(cleaned)
     cited_all = sorted({n for _, _, nums in markers for n in nums})
 
@@ -331,6 +345,12 @@ def verify_answer(text: str, sources: list[Citation], facts: list[Fact] | None =
                 break
         else:
             check.evidence = "value not in the cited source(s) " + ", ".join(f"[{i}]" for i in cited)
+            elsewhere = [
+                i for i in range(1, len(sources) + 1)
+                if i not in cited and any(_same(value, sm.value, loose) for sm in src_numbers[i - 1])
+            ]
+            if elsewhere:
+                check.evidence += f"; it is in source [{elsewhere[0]}]: wrong citation?"
 
     for s, e, new in sorted(corrections, reverse=True):
         cleaned = cleaned[:s] + new + cleaned[e:]
@@ -345,9 +365,43 @@ def verify_answer(text: str, sources: list[Citation], facts: list[Fact] | None =
         checks=checks,
         unverified_numbers=[c.raw for c in bad],
         removed_citations=removed,
+        added_citations=added,
         cited=cited_all,
         warnings=warnings,
     )
+
+
+def _bigrams(s: str) -> set[str]:
+    from qa.normalize import matching_view
+
+    t = re.sub(r"[^\u4e00-\u9fff0-9a-z]", "", matching_view(s).lower())
+    return {t[i:i + 2] for i in range(len(t) - 1)}
+
+
+def _attach_missing(text: str, sources: list[Citation], threshold: float = 0.6) -> tuple[str, int]:
+    """Add [k] to sentences without markers whose bigrams lie >= threshold in source k (unique best)."""
+    src_grams = [_bigrams(c.quote) for c in sources]
+    inserts: list[tuple[int, str]] = []
+    for s, e in _spans(text, _SENT_END):
+        sent = text[s:e]
+        if _MARKER_RE.search(sent):
+            continue
+        grams = _bigrams(sent)
+        if len(grams) < 6:
+            continue
+        scores = [len(grams & g) / len(grams) for g in src_grams]
+        best = max(scores)
+        if best < threshold or scores.count(best) > 1:
+            continue
+        k = scores.index(best) + 1
+        body = sent.rstrip()
+        pos = s + len(body)
+        while pos > s and text[pos - 1] in "。！？!?.；;：:，,":
+            pos -= 1
+        inserts.append((pos, f"[{k}]"))
+    for pos, mark in sorted(inserts, reverse=True):
+        text = text[:pos] + mark + text[pos:]
+    return text, len(inserts)
 
 
 def _checkable(view: str, m) -> bool:

@@ -377,3 +377,61 @@ def as_llama_index_llm(llm: LLM):
             return gen()
 
     return QaLLM(llm)
+
+
+# ------------------------------------------------------------------ serving the local model
+
+
+def serve(model_path: str, host: str = "127.0.0.1", port: int = 8080, n_ctx: int = 4096, n_threads: int = 2,
+          api_key: str = "") -> None:
+    """Run llama.cpp's OpenAI-compatible HTTP server on `model_path` until interrupted.
+
+    `python -m qa.backends.llm serve [--port 8080] [--model PATH]` — then QA_LLM=openai
+    QA_OPENAI_BASE_URL=http://127.0.0.1:8080/v1 uses it.
+    """
+    import signal
+
+    import xllamacpp as xlc
+
+    p = xlc.CommonParams()
+    p.model.path = str(model_path)
+    p.n_ctx = n_ctx
+    p.n_parallel = 1
+    p.cpuparams.n_threads = n_threads
+    p.cpuparams_batch.n_threads = n_threads
+    p.hostnames = [host]
+    p.port = port
+    p.ui = False
+    p.verbosity = 1
+    if api_key:
+        p.api_keys = [api_key]
+    server = xlc.Server(p)
+    print(f"serving {model_path} at {server.listening_address}/v1", flush=True)
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    signal.signal(signal.SIGINT, lambda *_: stop.set())
+    while not stop.is_set():
+        stop.wait(0.5)
+    del server
+
+
+if __name__ == "__main__":  # pragma: no cover - manual/test helper
+    import argparse
+
+    ap = argparse.ArgumentParser(prog="python -m qa.backends.llm")
+    sub = ap.add_subparsers(dest="cmd", required=True)
+    sp = sub.add_parser("serve", help="OpenAI-compatible server on the local GGUF")
+    sp.add_argument("--model", default="", help="GGUF path (default: the assembled local model)")
+    sp.add_argument("--host", default="127.0.0.1")
+    sp.add_argument("--port", type=int, default=8080)
+    sp.add_argument("--ctx", type=int, default=4096)
+    sp.add_argument("--threads", type=int, default=2)
+    sp.add_argument("--api-key", default="")
+    a = ap.parse_args()
+    model = a.model
+    if not model:
+        from qa.backends.model_file import ensure_model
+        from qa.settings import get_settings
+
+        model = str(ensure_model(get_settings()))
+    serve(model, a.host, a.port, a.ctx, a.threads, a.api_key)

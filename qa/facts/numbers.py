@@ -243,9 +243,6 @@ def _mention(text, view, s, e, script, protected) -> Optional[NumberMention]:
         e -= 1  # "十五万元" → 十五 万元
     token = view[s:e]
     if script == "chinese":
-        raw_num = token
-        mult = ""
-        # strip a trailing multiplier into the value (parse_number handles 万/亿 inside)
         value = _parse_chinese(token)
         year = None
         if value is None:
@@ -269,7 +266,6 @@ def _mention(text, view, s, e, script, protected) -> Optional[NumberMention]:
         notes.append(view[j])
         pos = j + 1
         j = _skip_spaces(view, pos, 1)
-    unit = ""
     if script == "arabic" and j < len(view) and view[j] in "万亿千":
         if view.startswith("万元", j) or view.startswith("亿元", j):
             pass  # unit 万元/亿元, value unscaled

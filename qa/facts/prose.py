@@ -251,7 +251,7 @@ def _compact(view: str, a: int, b: int) -> _Clause:
 def extract_prose_facts(report: Report, sections: list[Section]) -> list[Fact]:
     """Facts stated in the report's sentences (see the module doc for the rules)."""
     view = matching_view(report.text)
-    mentions = [m for m in find_numbers(report.text)]
+    mentions = find_numbers(report.text)
     facts: list[Fact] = []
     seen: set = set()
 
@@ -264,7 +264,6 @@ def extract_prose_facts(report: Report, sections: list[Section]) -> list[Fact]:
                                quote_start=qa, quote_end=qb, unit=unit, qualifier=qualifier,
                                scope=scope, note=note))
 
-    by_start = {m.start: m for m in mentions}
     for qa, qb in _sentences(report, view):
         if in_boilerplate(report, qa):
             continue
@@ -335,7 +334,7 @@ def _metric_for(report, view, sent: _Clause, ci: int, m: NumberMention, count_po
     if not (follow[:1] in _FOLLOW_OK_CHARS or follow.startswith(_FOLLOW_OK_WORDS)):
         return None
 
-    terms = [t for t in _find_terms(clause)]
+    terms = _find_terms(clause)
     for ts, te, metric in reversed(terms):
         if metric not in PROSE_UNITS:
             return None  # a table metric (规章, 行政许可 …) blocks

@@ -487,6 +487,9 @@ def _art20_cells(page: Page, lo: int, hi: int) -> list[Cell]:
     if not hits:
         return []
     aligned = _align(page, hits, page.groups_in(lo, hi))
+    if not any(g is not None and (g.pipe_only or len(g.toks) == len(_art20_header(page, hits, i, lo)[0]))
+               for i, g in aligned.items()):
+        return []  # no row with a full set of cells: prose, not a table
     cells: list[Cell] = []
     for i, hit in enumerate(hits):
         columns, unit = _art20_header(page, hits, i, lo)
@@ -544,6 +547,8 @@ def _application_cells(page: Page, lo: int, hi: int) -> tuple[list[Cell], int]:
     if metrics & OTHER_SUBROWS:  # 2021 template: （六）其他处理 is only a heading over its sub-rows
         hits = [h for h in hits if h.metric != "other_processing"]
     aligned = _align(page, hits, page.groups_in(lo, hi))
+    if not any(g is not None and (g.pipe_only or len(g.toks) == 7) for g in aligned.values()):
+        return [], lo  # no row with a full set of cells: prose, not a table
     rows: dict[str, list[Cell]] = {}
     for i, hit in enumerate(hits):
         cells = _row_cells(page, hit, aligned.get(i), APPLICANT_SCOPES, [None] * 7, _row_total_ok)
@@ -588,6 +593,9 @@ def _review_cells(page: Page, lo: int, hi: int) -> list[Cell]:
     if not (page.search("维持", start, end) and page.search("纠正", start, end)):
         return []
     groups = [g for g in page.groups_in(start, end) if not g.pipe_only]
+    toks = [t for g in groups for t in g.toks]
+    if len(toks) < 5 and sum(len(t.digits) for t in toks) < 15:
+        return []  # a stray number after the heading, not the table's row
     qs = page.line_span(page.line_of(start))[0]
     qe = page.line_span(groups[-1].last_line)[1] if groups else page.line_span(page.line_of(start))[1]
     quote = (qs, qe)
@@ -626,14 +634,16 @@ def extract_table_facts(report: Report, sections: list[Section]) -> list[Fact]:
     page = _prepare(report)
     n = len(report.text)
     art20 = page.search(r"第二十条第[(（]一[)）]项", 0, n) or page.search(r"第二十条第[(（]", 0, n)
-    app = page.search(r"本年新收", art20[0] if art20 else 0, n)
+    after20 = art20[1] if art20 else 0
+    # the application table starts at its column header; a prose 本年新收 before it is not the row
+    header = None
+    for pattern in (r"申请人情况", r"勾稽关系"):
+        found = page.search(pattern, after20, n)
+        if found and (header is None or found[0] < header):
+            header = found[0]
+    app = page.search(r"本年新收", header if header is not None else after20, n)
     app_lo = n
     if app:
-        header = None
-        for pattern in (r"申请人情况", r"勾稽关系", r"收到和处理"):
-            found = page.search(pattern, art20[1] if art20 else 0, app[0])
-            if found and (header is None or found[0] < header):
-                header = found[0]
         app_lo = page.line_span(page.line_of(header if header is not None else app[0]))[0]
 
     cells: list[Cell] = []
