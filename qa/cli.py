@@ -108,7 +108,16 @@ def facts(
     print_facts(_console(), rows, fmt)
 
 
+# Commands that live beside the library code they drive; each module's register(app) adds its
+# own typer commands (heavy imports stay inside the command functions).
+COMMAND_MODULES: list[str] = []
+
+
 def main() -> None:
+    import importlib
+
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(app)
     app()
 
 
