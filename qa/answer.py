@@ -92,15 +92,18 @@ def fact_answer(query: Query, store: Store) -> Optional[Answer]:
     if not readable:
         return abstain_answer(query, store, facts)
     cites = [fact_citation(f, store) for f in (parts or readable)[:MAX_LISTED]]
-    lines = [_fact_line(f, english) for f in readable[:MAX_LISTED]]
+    # one line per distinct statement: a prose sentence and a table cell saying the same thing share it
+    lines = list(dict.fromkeys(_fact_line(f, english) for f in readable))[:MAX_LISTED]
     if len(readable) > MAX_LISTED:
         lines.append(f"… {len(readable) - MAX_LISTED} more" if english else f"……另有{len(readable) - MAX_LISTED}条")
     change = _change_line(readable, english) if query.intent == "compare" else None
     text = "\n".join(lines + ([change] if change else []))
     warnings = [f.note for f in facts if f.status != "ok" and f.note]
-    if len({(f.value, f.qualifier) for f in readable if f.report_id == readable[0].report_id}) > 1:
+    first = readable[0]
+    if len({(f.value, f.qualifier) for f in readable if (f.report_id, f.scope) == (first.report_id, first.scope)}) > 1:
         warnings.append("the report states this figure more than once, with different values: all are listed")
-    single = readable[0] if len(readable) == 1 else None
+    distinct = {(f.agency, f.year, f.value, f.unit, f.qualifier) for f in readable}
+    single = readable[0] if len(distinct) == 1 else None
     return Answer(
         question=query.question, text=text, mode="fact", value=single.value if single else None,
         unit=single.unit if single else "", qualifier=single.qualifier if single else None,
@@ -110,7 +113,7 @@ def fact_answer(query: Query, store: Store) -> Optional[Answer]:
 
 def _fact_line(f: Fact, english: bool) -> str:
     name = metric_name(f.metric, english)
-    if f.scope and f.scope not in ("total",):
+    if f.scope and f.scope not in ("total", "decisions"):
         name += f" ({scope_name(f.scope, english)})" if english else f"（{scope_name(f.scope, english)}）"
     value = format_value(f, english)
     how = f" — {f.note}" if f.note.startswith("sum of") else ""
@@ -230,7 +233,10 @@ def ask(question: str, settings: Optional[Settings] = None, mode: Optional[str] 
     query = understand(question, store.agencies())
     stages["understand"] = _ms(t)
     answer = None
-    if query.metric and query.intent in ("lookup", "compare", "list"):
+    if query.unsupported and not query.years:
+        answer = abstain_answer(query, store)
+        answer.text = "; ".join(query.unsupported)
+    elif query.metric and query.intent in ("lookup", "compare", "list"):
         t = time.perf_counter()
         answer = fact_answer(query, store) if (query.agencies or query.years) else _unscoped_fact(query, store)
         stages["facts"] = _ms(t)

@@ -121,8 +121,11 @@ def understand(question: str, known_agencies_in_store: Iterable[str] = ()) -> Qu
     agencies = find_agencies(view, known_agencies_in_store)
     metric = find_metric(view)
     unsupported = []
+    language = detect_language(question)
     if RELATIVE_YEAR.search(view):
-        unsupported.append("relative years (去年/last year) are not supported: name the year, e.g. 2013年")
+        unsupported.append(
+            "relative years (last year, this year) are not supported: name the year, e.g. 2013"
+            if language == "en" else "不支持“去年”“今年”等相对年份：请写明年份，例如2013年。")
     if COMPARE.search(view) or len(years) > 1 or len(agencies) > 1:
         intent = "compare"
     elif LIST.search(view):
@@ -133,6 +136,6 @@ def understand(question: str, known_agencies_in_store: Iterable[str] = ()) -> Qu
         intent = "lookup"
     return Query(
         question=question, agencies=agencies, years=years, metric=metric, scope=find_scope(view),
-        language=detect_language(question), script=detect_script(question), intent=intent,
+        language=language, script=detect_script(question), intent=intent,
         unsupported=unsupported,
     )
