@@ -7,6 +7,7 @@ available) writes from the retrieved sources and its numbers are verified.
 
 from __future__ import annotations
 
+import re
 import time
 from collections import defaultdict
 from typing import Callable, Optional
@@ -17,6 +18,7 @@ from qa.store import Store
 from qa.types import Answer, Citation, Fact, Qualifier, Query, Timing
 
 MAX_QUESTION = 2000
+RANK_OR_TOTAL = re.compile(r"排名|排序|最多|最少|合计|总共|一共|rank|most|fewest|least|total across|in total", re.I)
 MAX_LISTED = 12
 ZH_QUALIFIER = {Qualifier.approx: "约{n}", Qualifier.at_least: "{n}余", Qualifier.nearly: "近{n}",
                 Qualifier.incomplete: "{n}余（据不完全统计）", Qualifier.exact: "{n}"}
@@ -238,7 +240,12 @@ def ask(question: str, settings: Optional[Settings] = None, mode: Optional[str] 
         answer.text = "; ".join(query.unsupported)
     elif query.metric and query.intent in ("lookup", "compare", "list"):
         t = time.perf_counter()
-        answer = fact_answer(query, store) if (query.agencies or query.years) else _unscoped_fact(query, store)
+        if query.intent in ("compare", "list") or RANK_OR_TOTAL.search(query.question):
+            from qa.analysis import analysis_answer
+
+            answer = analysis_answer(query, store)
+        if answer is None:
+            answer = fact_answer(query, store) if (query.agencies or query.years) else _unscoped_fact(query, store)
         stages["facts"] = _ms(t)
     if answer is None:
         t = time.perf_counter()

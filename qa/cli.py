@@ -33,19 +33,45 @@ def ingest(
     from qa.ingest import ingest as run_ingest
     from qa.render import print_ingest_result
 
+    from rich.progress import Progress
+
     console = _console()
-    errors = 0
+    counts: dict[str, int] = {}
+    with Progress(console=console, transient=True) as progress:
+        task = progress.add_task("ingesting", total=None)
 
-    def show(result):
-        nonlocal errors
-        errors += result.status == "error"
-        print_ingest_result(console, result)
+        def start(total: int) -> None:
+            progress.update(task, total=total)
 
-    try:
-        run_ingest(paths, agency=agency, year=year, on_result=show)
-    except Exception as exc:  # the store itself is unusable: one clear line, not a traceback
-        _fail(f"{type(exc).__name__}: {exc}")
-    if errors:
+        def show(result) -> None:
+            counts[result.status] = counts.get(result.status, 0) + 1
+            print_ingest_result(progress.console, result)
+            if result.status != "error" or result.report_id:
+                progress.advance(task)
+
+        try:
+            run_ingest(paths, agency=agency, year=year, on_result=show, on_start=start)
+        except Exception as exc:  # the store itself is unusable: one clear line, not a traceback
+            _fail(f"{type(exc).__name__}: {exc}")
+    console.print("[dim]" + ", ".join(f"{n} {status}" for status, n in sorted(counts.items())) + "[/dim]")
+    if counts.get("error"):
+        raise typer.Exit(1)
+
+
+@app.command()
+def doctor(check_only: bool = typer.Option(False, "--check", help="Report problems without repairing.")):
+    """Check that the facts table and the vector store agree; repair what does not."""
+    from qa.ingest import doctor as run_doctor
+
+    report = run_doctor(repair=not check_only)
+    console = _console()
+    console.print(f"pending reports: {report.pending_removed}; orphan rows: {report.orphan_rows}; "
+                  f"vectors missing: {report.vectors_missing}; orphan vectors: {report.vectors_orphaned}")
+    for path in report.reports_reindexed:
+        console.print(f"re-indexed {path}")
+    console.print("[green]consistent[/green]" if report.ok else
+                  ("[yellow]problems found[/yellow]" if check_only else "[green]repaired[/green]"))
+    if check_only and not report.ok:
         raise typer.Exit(1)
 
 
@@ -110,7 +136,7 @@ def facts(
 
 # Commands that live beside the library code they drive; each module's register(app) adds its
 # own typer commands (heavy imports stay inside the command functions).
-COMMAND_MODULES: list[str] = []
+COMMAND_MODULES: list[str] = ["qa.cli_analysis"]
 
 
 def main() -> None:

@@ -479,7 +479,8 @@ def check_gate(scores: Scores, thresholds: dict[str, dict[str, float]]) -> list[
     for op, part in ((">=", "min"), ("<=", "max")):
         for metric, limit in thresholds.get(part, {}).items():
             value = getattr(scores, metric)
-            ok = value is not None and (value >= limit if op == ">=" else value <= limit)
+            # a metric with nothing to measure (e.g. --kind absent leaves no numeric question) is n/a, not a failure
+            ok = value is None or (value >= limit if op == ">=" else value <= limit)
             checks.append(GateCheck(metric=metric, op=op, limit=limit, value=value, ok=ok))
     return checks
 
@@ -496,13 +497,14 @@ def _settings_for(settings, reports_dir: Optional[Path], tmp: Optional[Path]):
 
 def run_eval(gold_path: Union[str, Path, None] = None, mode: str = "none", settings=None,
              reports_dir: Union[str, Path, None] = None, thresholds: Union[str, Path, dict, None] = None,
-             on_result=None) -> EvalReport:
+             on_result=None, kinds: Optional[list[str]] = None, limit: Optional[int] = None) -> EvalReport:
     """Ask every gold question through `qa.ask()` and score the answers.
 
     reports_dir: ingest that directory into a temporary data dir first and ask against it
     (default: the store of `settings`, seeded automatically). thresholds: a TOML path or a dict
     {"min": {...}, "max": {...}}; default eval/thresholds.toml when it exists.
     on_result: called with each QuestionResult as it is scored (progress display).
+    kinds / limit: only questions of these kinds / only the first `limit` (slow LLM runs).
     """
     import tempfile
 
@@ -510,6 +512,10 @@ def run_eval(gold_path: Union[str, Path, None] = None, mode: str = "none", setti
 
     gold_path = Path(gold_path) if gold_path else DEFAULT_GOLD
     items = load_gold(gold_path)
+    if kinds:
+        items = [i for i in items if i.kind.value in kinds]
+    if limit is not None:
+        items = items[:limit]
     tmp_ctx = tempfile.TemporaryDirectory(prefix="qa-eval-", ignore_cleanup_errors=True) if reports_dir is not None else None
     try:
         settings = _settings_for(settings, Path(reports_dir) if reports_dir else None,
@@ -599,7 +605,8 @@ def print_report(console, report: EvalReport, show_failures: bool = True) -> Non
         for col in ("metric", "rule", "value", "ok"):
             t.add_column(col)
         for c in report.gate:
-            t.add_row(c.metric, f"{c.op} {c.limit:g}", _f(c.value) if isinstance(c.value, float) else str(c.value),
+            shown = "n/a" if c.value is None else (f"{c.value:g}" if float(c.value).is_integer() else f"{c.value:.3f}")
+            t.add_row(c.metric, f"{c.op} {c.limit:g}", shown,
                       "[green]pass[/green]" if c.ok else "[red]FAIL[/red]")
         console.print(t)
 
@@ -645,6 +652,8 @@ def register(app) -> None:
         gate: bool = typer.Option(False, "--gate", help="Exit 1 when a threshold fails."),
         thresholds: Path = typer.Option(DEFAULT_THRESHOLDS, help="Thresholds for --gate (TOML)."),
         failures: bool = typer.Option(True, help="List the failing questions."),
+        kind: Optional[list[str]] = typer.Option(None, "--kind", help="Only questions of this kind (repeatable)."),
+        limit: Optional[int] = typer.Option(None, help="Only the first N questions."),
     ):
         """Score the tool on a gold set of questions: exact numbers, abstention, citations, latency."""
         from rich.console import Console
@@ -659,6 +668,10 @@ def register(app) -> None:
             raise typer.Exit(2)
         try:
             items = load_gold(gold)
+            bad_kinds = [k for k in kind or [] if k not in Kind.__members__]
+            if bad_kinds:
+                raise ValueError(f"unknown kind(s) {bad_kinds}: use {', '.join(Kind.__members__)}")
+            items = [i for i in items if not kind or i.kind.value in kind][:limit]
             limits = load_thresholds(thresholds) if thresholds and Path(thresholds).exists() else None
         except (OSError, ValueError) as exc:
             err.print(f"[red]error:[/red] {exc}")
@@ -671,7 +684,8 @@ def register(app) -> None:
             err.print(f"{done[0]:>3}/{len(items)} {mark} {r.id}  ({r.latency_ms:.0f} ms)")
 
         try:
-            report = run_eval(gold, mode=mode, reports_dir=reports, thresholds=limits or {}, on_result=progress)
+            report = run_eval(gold, mode=mode, reports_dir=reports, thresholds=limits or {}, on_result=progress,
+                              kinds=kind or None, limit=limit)
         except RuntimeError as exc:
             err.print(f"[red]error:[/red] {exc}")
             raise typer.Exit(2)

@@ -21,7 +21,7 @@ from qa.store import Store
 
 class IngestResult(BaseModel):
     path: str
-    status: str = Field(description="added / replaced / unchanged / error / skipped")
+    status: str = Field(description="added / replaced / unchanged / duplicate / error / skipped")
     report_id: str = ""
     agency: Optional[str] = None
     year: Optional[int] = None
@@ -68,14 +68,22 @@ def ingest(
     agency: Optional[str] = None,
     year: Optional[int] = None,
     on_result: Optional[Callable[[IngestResult], None]] = None,
+    on_start: Optional[Callable[[int], None]] = None,
 ) -> list[IngestResult]:
     settings = settings or get_settings()
     store = open_store(settings)
     files, results = expand_paths(paths)
+    if on_start:
+        on_start(len(files))
     for r in results:
         if on_result:
             on_result(r)
     index = None
+    if store.pending_ids():  # a previous run was killed mid-report: finish cleaning it first
+        from qa.index import get_index
+
+        index = get_index(settings)
+        _clean_pending(store, index)
     for path in files:
         result, index = _ingest_one(path, store, settings, index, agency, year)
         results.append(result)
@@ -91,6 +99,10 @@ def _ingest_one(path, store, settings, index, agency, year):
     from qa.sections import chunk_sections, split_sections
 
     try:
+        size_mb = Path(path).stat().st_size / 2**20
+        if size_mb > settings.max_file_mb:
+            raise ReadError(f"{path}: file too large ({size_mb:.1f} MB > {settings.max_file_mb} MB; "
+                            f"reports are rarely over 5 MB — raise QA_MAX_FILE_MB if this one is real)")
         report = read_report(path)
     except ReadError as exc:
         return IngestResult(path=str(path), status="error", message=str(exc)), index
@@ -104,13 +116,20 @@ def _ingest_one(path, store, settings, index, agency, year):
         report.warnings = [w for w in report.warnings if not (("agency" in w and agency) or ("year" in w and year))]
     if store.is_complete(report.id) and not updates and _same_path(store, report):
         return _result(report, "unchanged", store), index
+    from qa.dedup import find_duplicate
+
+    duplicate = find_duplicate(report, store)
+    if duplicate:
+        return IngestResult(path=str(path), status="duplicate", report_id=report.id, agency=report.agency,
+                            year=report.year, template=report.template.value,
+                            message=f"{path}: same report as {duplicate['path']} "
+                                    f"({duplicate['similarity']:.0%} alike): not ingested again"), index
     sections = split_sections(report)
     chunks = chunk_sections(report, sections, settings.chunk_chars)
     facts = extract_facts(report, sections)
     tokens = {c.id: " ".join(jieba_tokens(f"{c.section_path} {c.text}")) for c in chunks}
     try:
         index = index or get_index(settings)
-        _clean_pending(store, index)
         replaced = store.replaced_ids(report)
         store.write_report(report, sections, chunks, facts, tokens)
         for old in replaced:
@@ -154,3 +173,40 @@ def ensure_seeded(settings: Optional[Settings] = None) -> None:
     if store.count_reports() == 0 and settings.auto_ingest_seeds and settings.seeds_dir.is_dir():
         print(f"qa: first use — ingesting the seed reports from {settings.seeds_dir} …", file=sys.stderr)
         ingest([settings.seeds_dir], settings)
+
+
+class DoctorReport(BaseModel):
+    pending_removed: int = 0
+    orphan_rows: dict[str, int] = Field(default_factory=dict)
+    vectors_missing: int = 0
+    vectors_orphaned: int = 0
+    reports_reindexed: list[str] = Field(default_factory=list)
+    ok: bool = True
+
+
+def doctor(settings: Optional[Settings] = None, repair: bool = True) -> DoctorReport:
+    """Check (and repair) that SQLite and the vector store agree, chunk for chunk."""
+    from qa.index import get_index
+    from qa.types import Report
+
+    settings = settings or get_settings()
+    store = open_store(settings)
+    index = get_index(settings)
+    out = DoctorReport(pending_removed=len(store.pending_ids()), orphan_rows=store.orphan_rows())
+    chunk_ids = store.chunk_ids()
+    vector_ids = set(index.collection.get(include=[])["ids"])
+    missing, orphaned = chunk_ids - vector_ids, vector_ids - chunk_ids
+    out.vectors_missing, out.vectors_orphaned = len(missing), len(orphaned)
+    out.ok = not (out.pending_removed or any(out.orphan_rows.values()) or missing or orphaned)
+    if repair and not out.ok:
+        _clean_pending(store, index)
+        store.delete_orphans()
+        if orphaned:
+            index.collection.delete(ids=sorted(orphaned))
+        for rid in sorted({cid.split(":")[0] for cid in missing}):
+            info = store.report_info(rid)
+            report = Report(id=rid, path=info["path"], agency=info["agency"], year=info["year"],
+                            text=store.report_text(rid))
+            index.add(report, list(store.chunks_by_id([c for c in chunk_ids if c.startswith(rid + ":")]).values()))
+            out.reports_reindexed.append(info["path"])
+    return out

@@ -42,9 +42,10 @@ def print_sources(console: Console, answer: Answer) -> None:
 
 
 def print_ingest_result(console: Console, r) -> None:
-    style = {"added": "green", "replaced": "green", "unchanged": "dim", "error": "red", "skipped": "yellow"}
+    style = {"added": "green", "replaced": "green", "unchanged": "dim", "error": "red", "skipped": "yellow",
+             "duplicate": "yellow"}
     label = f"[{style.get(r.status, 'white')}]{r.status:<9}[/]"
-    if r.status in ("error", "skipped"):
+    if r.status in ("error", "skipped", "duplicate"):
         console.print(f"{label} {escape(r.message)}")
         return
     console.print(f"{label} {escape(r.path)}  {r.agency or '?'} {r.year or '?'} {r.template}  "

@@ -131,6 +131,30 @@ class Store:
         row = self.db.execute("SELECT status FROM reports WHERE id = ?", (report_id,)).fetchone()
         return bool(row) and row[0] == "complete"
 
+    def chunk_ids(self) -> set[str]:
+        return {r[0] for r in self.db.execute(
+            "SELECT c.id FROM chunks c JOIN reports r ON r.id = c.report_id WHERE r.status = 'complete'")}
+
+    def orphan_rows(self) -> dict[str, int]:
+        """Rows whose report is gone (should never happen; `qa doctor` counts and removes them)."""
+        out = {}
+        for table, col in (("sections", "report_id"), ("chunks", "report_id"), ("facts", "report_id"),
+                           ("chunks_fts", "report_id")):
+            out[table] = self.db.execute(
+                f"SELECT count(*) FROM {table} WHERE {col} NOT IN (SELECT id FROM reports)").fetchone()[0]
+        return out
+
+    def delete_orphans(self) -> None:
+        with self.db:
+            for table in ("sections", "chunks", "facts", "chunks_fts"):
+                self.db.execute(f"DELETE FROM {table} WHERE report_id NOT IN (SELECT id FROM reports)")
+
+    def report_texts(self, agency: Optional[str], year: Optional[int]) -> list[dict]:
+        rows = self.db.execute(
+            "SELECT id, path, text FROM reports WHERE status = 'complete' AND agency IS ? AND year IS ?",
+            (agency, year))
+        return [dict(r) for r in rows]
+
     def pending_ids(self) -> list[str]:
         return [r[0] for r in self.db.execute("SELECT id FROM reports WHERE status != 'complete'")]
 
@@ -180,7 +204,9 @@ class Store:
     def chunks_by_id(self, ids: list[str]) -> dict[str, Chunk]:
         if not ids:
             return {}
-        rows = self.db.execute(f"SELECT * FROM chunks WHERE id IN ({','.join('?' * len(ids))})", ids)
+        rows = self.db.execute(
+            f"SELECT c.* FROM chunks c JOIN reports r ON r.id = c.report_id "
+            f"WHERE r.status = 'complete' AND c.id IN ({','.join('?' * len(ids))})", ids)
         return {
             r["id"]: Chunk(id=r["id"], report_id=r["report_id"], section_index=r["section_index"],
                            section_path=r["section_path"], section_kind=r["section_kind"], text=r["text"],

@@ -215,6 +215,9 @@ def _context_suffix_match(view: str, start: int, prev_end: int, quote: str) -> O
     ctx = re.sub(r"(共|总计|合计|累计|约|近|超过|达|为|了|计)+$", "", ctx)
     if len(ctx) < 4:
         return None
+    from qa.normalize import matching_view
+
+    quote = matching_view(quote)
     nums = _source_numbers(quote)
     for n in range(min(len(ctx), 12), 3, -1):
         suffix = ctx[-n:]
@@ -258,7 +261,9 @@ def verify_answer(
     view = list(cleaned)
     for ms, me, _ in markers:
         view[ms:me] = " " * (me - ms)
-    view = "".join(view)
+    from qa.normalize import matching_view
+
+    view = matching_view("".join(view))  # simplified, half-width, same length: metric words match
     mentions = [m for m in find_numbers(view) if _checkable(view, m)]
 
     clauses = _spans(cleaned, _CLAUSE_END + _SENT_END)

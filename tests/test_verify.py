@@ -179,3 +179,20 @@ def test_number_checked_against_its_own_clause_citation():
     got = dict(outcomes(res))
     assert got["87份"] == "source"
     assert got["90起"] in ("unsupported", "contradicted")  # [1] does not say 90
+
+
+def test_traditional_answer_contradiction_and_metric_words():
+    res = verify_answer("外交部共收到政府資訊公開申請85份[1]。", [src(Q_APPS)], [])
+    assert res.checks[0].outcome == "contradicted" and res.checks[0].expected == 87
+    facts = [fact("applications_received", 87, "份")]
+    res = verify_answer("外交部共收到政府資訊公開申請85份[1]。", [src(Q_APPS)], facts)
+    assert res.status == "corrected" and "申請87份" in res.text
+
+
+def test_attach_missing_citation_by_overlap():
+    res = verify_answer("外交部共收到政府信息公开申请87份，已按条例有关规定及时答复。", [src(Q_REVIEW), src(Q_APPS)], [],
+                        attach_missing=True)
+    assert res.added_citations == 1 and "答复[2]。" in res.text
+    assert res.checks[0].outcome == "source" and res.cited == [2]
+    res = verify_answer("这是一句与来源毫无关系的话，讲的是天气很好。", [src(Q_APPS)], [], attach_missing=True)
+    assert res.added_citations == 0 and res.cited == []

@@ -1,0 +1,47 @@
+"""Near-duplicate reports: the same report as HTML and PDF, or its traditional-script mirror.
+
+Compared on the matching view (simplified, half-width) with layout removed — whitespace,
+punctuation, table pipes, page footers — as sets of character 4-grams. Only reports of the
+same agency and year are compared, so this stays cheap however large the store grows.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Optional
+
+from qa.normalize import matching_view
+from qa.store import Store
+from qa.types import Report
+
+LAYOUT = re.compile(r"[\s\W_]+|-\s*\d+\s*-")
+THRESHOLD = 0.8
+
+
+def shingles(text: str, boilerplate: list[tuple[int, int]] = (), n: int = 4) -> set[str]:
+    kept = list(text)
+    for s, e in boilerplate:
+        kept[s:e] = [" "] * (e - s)
+    body = LAYOUT.sub("", matching_view("".join(kept)))
+    return {body[i : i + n] for i in range(max(len(body) - n + 1, 0))}
+
+
+def similarity(a: set[str], b: set[str]) -> float:
+    if not a or not b:
+        return 0.0
+    return len(a & b) / len(a | b)
+
+
+def find_duplicate(report: Report, store: Store) -> Optional[dict]:
+    """A stored report (other path) with the same agency and year and nearly the same text."""
+    if report.agency is None or report.year is None:
+        return None
+    mine = None
+    for other in store.report_texts(report.agency, report.year):
+        if other["id"] == report.id or other["path"] == report.path:
+            continue
+        mine = mine if mine is not None else shingles(report.text, report.boilerplate)
+        score = similarity(mine, shingles(other["text"]))
+        if score >= THRESHOLD:
+            return {**other, "similarity": score}
+    return None
