@@ -16,7 +16,8 @@ Scores, overall and by question kind and language (`Scores`):
 - phrase_pass         narrative / list: at least `min_phrases` key phrases in the answer text or quotes
 - invented_numbers    quantities in the answer text found in none of its cited quotes (years, dates,
                       ordinals, phone and document numbers skipped; differences, percentage changes
-                      and sums of cited values count as derived, not invented)
+                      and sums of cited values count as derived, not invented; a number written with
+                      decimals may round a known value: 7730.3 for 7730.28)
 - latency p50 / p95   wall time of each ask(), milliseconds
 
 Text is compared on the matching view (traditional → simplified, full → half width) with all
@@ -319,15 +320,18 @@ def invented_numbers(answer) -> list[str]:
             by_report[f.report_id] = by_report.get(f.report_id, 0.0) + f.value
     derived |= {round(v, 6) for v in by_report.values()}
     derived |= {round(f.value, 6) for f in getattr(answer, "facts", []) or [] if f.value is not None}
+    known = stated + sorted(derived)
     out = []
     for m in find_numbers(text):
         if m.kind in SKIPPED_NUMBER_KINDS:
             continue
-        if any(_same(m.value, v) for v in stated):
+        raw = text[m.start:m.end]
+        # a number written with decimals may be a rounding of a known value (7730.28 → 7730.3)
+        decimals = len(raw.split(".")[1]) if re.fullmatch(r"[\d,]+\.\d+", raw) else None
+        tol = 0.5 * 10 ** -decimals + 1e-9 if decimals else 0.0
+        if any(_same(m.value, v) or (tol and abs(abs(m.value) - abs(v)) <= tol) for v in known):
             continue
-        if round(m.value, 6) in derived or round(m.value, 1) in derived or round(-m.value, 1) in derived:
-            continue
-        out.append(text[m.start:m.end] if hasattr(m, "start") else str(m.value))
+        out.append(raw)
     return out
 
 

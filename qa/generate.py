@@ -82,7 +82,7 @@ def format_sources(sources: list[Citation]) -> str:
 
 def fit_sources(sources: list[Citation], context_window: int, max_tokens: int) -> list[Citation]:
     """Trim the longest quotes so the prompt fits the context window (quotes keep their start)."""
-    budget_tokens = max(256, context_window - max_tokens - 450)  # 450: system prompt + question + slack
+    budget_tokens = max(256, context_window - max_tokens - 800)  # 800: system + worked example + question
     budget = int(budget_tokens * CHARS_PER_TOKEN)
     lengths = [len(c.quote) for c in sources]
     if sum(lengths) <= budget:

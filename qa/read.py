@@ -8,7 +8,8 @@ from pathlib import Path
 from qa.types import Report
 
 TEXT_SUFFIXES = {".txt", ".text", ".md", ""}
-SUPPORTED_SUFFIXES = TEXT_SUFFIXES | {".pdf"}
+HTML_SUFFIXES = {".html", ".htm", ".shtml", ".xhtml"}
+SUPPORTED_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | {".pdf", ".docx"}
 
 
 class ReadError(ValueError):
@@ -67,8 +68,27 @@ def read_text(path: Path) -> tuple[str, str]:
         if not text.strip():
             raise ReadError(f"{path}: PDF has no text layer (scanned image?)")
         return text, "pdf"
+    if suffix in HTML_SUFFIXES:
+        from qa.read_html import html_text
+
+        try:
+            return html_text(path.read_bytes(), str(path)), "html"
+        except ValueError as exc:  # ReadError included; the message already names the file
+            raise ReadError(str(exc)) from exc
+    if suffix == ".docx":
+        from qa.read_docx import docx_text
+
+        try:
+            text = docx_text(path)
+        except ValueError as exc:
+            raise ReadError(str(exc)) from exc
+        if not text.strip():
+            raise ReadError(f"{path}: Word document has no text")
+        return text, "docx"
+    if suffix == ".doc":
+        raise ReadError(f"{path}: old binary Word .doc is not supported; save it as .docx or PDF")
     if suffix not in TEXT_SUFFIXES:
-        raise ReadError(f"{path}: unsupported file type {suffix!r} (supported: .txt, .pdf)")
+        raise ReadError(f"{path}: unsupported file type {suffix!r} (supported: .txt, .html, .pdf, .docx)")
     return decode(path.read_bytes(), str(path)), "txt"
 
 

@@ -68,7 +68,7 @@ class VerificationResult(BaseModel):
 
 _MARKER_RE = re.compile(r"[\[【［]\s*(\d{1,3}(?:\s*[,，、;；]\s*\d{1,3})*)\s*[\]】］]")
 _CLAUSE_END = "，,；;：:"
-_SENT_END = "。！？!?\n"
+_SENT_END = "。！？!?.\n"  # "." only when followed by a space or the end (not 1.1, not gov.cn)
 
 
 def _clean_markers(text: str, n_sources: int) -> tuple[str, int]:
@@ -99,7 +99,7 @@ def _spans(text: str, ends: str) -> list[tuple[int, int]]:
     i = 0
     n = len(text)
     while i < n:
-        if text[i] in ends:
+        if text[i] in ends and not (text[i] == "." and i + 1 < n and not text[i + 1].isspace()):
             j = i + 1
             while True:  # swallow "。[1][2]" — markers after the punctuation cite what came before
                 k = j

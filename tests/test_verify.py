@@ -196,3 +196,12 @@ def test_attach_missing_citation_by_overlap():
     assert res.checks[0].outcome == "source" and res.cited == [2]
     res = verify_answer("这是一句与来源毫无关系的话，讲的是天气很好。", [src(Q_APPS)], [], attach_missing=True)
     assert res.added_citations == 0 and res.cited == []
+
+
+def test_english_answer_sentences():
+    res = verify_answer(
+        "The ministry received 87 applications [1]. It handled 90 reconsideration cases [2]. Weibo posted 1.1 million.",
+        [src(Q_APPS), src(Q_REVIEW)], [])
+    got = dict(outcomes(res))
+    assert got["87"] == "source" and got["90"] == "source"
+    assert res.checks[2].outcome == "unsupported" and res.checks[2].value == 1_100_000  # paragraph cites [1],[2]
