@@ -112,10 +112,9 @@ def signed(value: float, digits: int = 1) -> str:
 
 
 def _citation(f: Fact, store: Store, paths: dict) -> Citation:
-    if f.report_id not in paths:
-        paths[f.report_id] = (store.report_info(f.report_id) or {}).get("path", "")
-    return Citation(report_id=f.report_id, path=paths[f.report_id], agency=f.agency, year=f.year,
-                    section=f.section, quote=f.quote, start=f.quote_start, end=f.quote_end)
+    from qa.answer import fact_citation
+
+    return fact_citation(f, store)
 
 
 def _rank(f: Fact) -> tuple:

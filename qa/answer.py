@@ -51,9 +51,12 @@ def scope_name(scope: str, english: bool) -> str:
 
 
 def fact_citation(f: Fact, store: Store) -> Citation:
+    from qa.read import page_of
+
     info = store.report_info(f.report_id) or {}
     return Citation(report_id=f.report_id, path=info.get("path", ""), agency=f.agency, year=f.year,
-                    section=f.section, quote=f.quote, start=f.quote_start, end=f.quote_end)
+                    section=f.section, quote=f.quote, start=f.quote_start, end=f.quote_end,
+                    page=page_of(info.get("page_starts", []), f.quote_start))
 
 
 # ---------------------------------------------------------------------------- fact path

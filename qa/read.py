@@ -51,28 +51,37 @@ def _looks_like_chinese(text: str) -> bool:
     return han >= 0.2 * min(len(text), 2000)
 
 
+def page_of(page_starts: list[int], offset: int) -> int | None:
+    """1-based PDF page holding `offset`, or None for formats without pages."""
+    import bisect
+
+    return bisect.bisect_right(page_starts, offset) if page_starts else None
+
+
 def content_id(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
-def read_text(path: Path) -> tuple[str, str]:
-    """(text, source_format) of a file."""
+def read_text(path: Path) -> tuple[str, str, list[int]]:
+    """(text, source_format, page start offsets) of a file."""
     suffix = path.suffix.lower()
     if suffix == ".pdf":
         from qa.read_pdf import pdf_text
 
         try:
-            text, _pages = pdf_text(path)
+            text, pages = pdf_text(path)
         except ValueError as exc:
             raise ReadError(f"{path}: {exc}") from exc
         if not text.strip():
             raise ReadError(f"{path}: PDF has no text layer (scanned image?)")
-        return text, "pdf"
+        if "\r" in text:
+            raise ReadError(f"{path}: unexpected carriage returns in PDF text")  # offsets must stay exact
+        return text, "pdf", pages
     if suffix in HTML_SUFFIXES:
         from qa.read_html import html_text
 
         try:
-            return html_text(path.read_bytes(), str(path)), "html"
+            return html_text(path.read_bytes(), str(path)), "html", []
         except ValueError as exc:  # ReadError included; the message already names the file
             raise ReadError(str(exc)) from exc
     if suffix == ".docx":
@@ -84,12 +93,12 @@ def read_text(path: Path) -> tuple[str, str]:
             raise ReadError(str(exc)) from exc
         if not text.strip():
             raise ReadError(f"{path}: Word document has no text")
-        return text, "docx"
+        return text, "docx", []
     if suffix == ".doc":
         raise ReadError(f"{path}: old binary Word .doc is not supported; save it as .docx or PDF")
     if suffix not in TEXT_SUFFIXES:
         raise ReadError(f"{path}: unsupported file type {suffix!r} (supported: .txt, .html, .pdf, .docx)")
-    return decode(path.read_bytes(), str(path)), "txt"
+    return decode(path.read_bytes(), str(path)), "txt", []
 
 
 def read_report(path: str | Path) -> Report:
@@ -102,11 +111,11 @@ def read_report(path: str | Path) -> Report:
     if p.is_dir():
         raise ReadError(f"{p}: is a directory")
     try:
-        text, source_format = read_text(p)
+        text, source_format, pages = read_text(p)
     except OSError as exc:
         raise ReadError(f"{p}: cannot read ({exc.strerror or exc})") from exc
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
         raise ReadError(f"{p}: empty file")
-    report = Report(id=content_id(text), path=str(p), text=text, source_format=source_format)
+    report = Report(id=content_id(text), path=str(p), text=text, source_format=source_format, page_starts=pages)
     return detect_metadata(report)

@@ -67,6 +67,9 @@ def _pages_pymupdf(path: Path) -> list[str]:
             raise ValueError(f"{path}: PDF is encrypted with a password; cannot read its text")
         if doc.page_count == 0:
             raise ValueError(f"{path}: PDF has no pages")
+        if doc.is_repaired:  # MuPDF rebuilt a broken xref: typically a truncated download
+            raise ValueError(f"{path}: PDF is damaged or truncated (MuPDF had to repair it); "
+                             "download it again — a partial report would make answers wrong")
         try:
             return [page.get_text() for page in doc]
         except Exception as exc:

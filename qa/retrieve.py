@@ -26,6 +26,7 @@ class Hit(BaseModel):
     agency: Optional[str] = None
     year: Optional[int] = None
     path: str = ""
+    page_starts: list[int] = []
 
 
 def query_tokens(query: Query) -> list[str]:
@@ -66,7 +67,7 @@ def retrieve(query: Query, store: Store, settings: Settings, k: Optional[int] = 
         if cid in chunks:
             info = infos.get(chunks[cid].report_id) or {}
             hits.append(Hit(chunk=chunks[cid], score=fused[cid], agency=info.get("agency"), year=info.get("year"),
-                            path=info.get("path", "")))
+                            path=info.get("path", ""), page_starts=info.get("page_starts", [])))
     return hits
 
 
@@ -96,8 +97,11 @@ def _kind_ranking(query: Query, store: Store, report_ids: Optional[list[str]]) -
 
 
 def citation_for(hit: Hit, start: int, end: int, report_text: str) -> Citation:
+    from qa.read import page_of
+
     return Citation(report_id=hit.chunk.report_id, path=hit.path, agency=hit.agency, year=hit.year,
-                    section=hit.chunk.section_path, quote=report_text[start:end], start=start, end=end)
+                    section=hit.chunk.section_path, quote=report_text[start:end], start=start, end=end,
+                    page=page_of(hit.page_starts, start))
 
 
 def best_sentences(query: Query, hits: list[Hit], store: Store, n: int = 3) -> list[Citation]:

@@ -43,7 +43,11 @@ def _m1(db: sqlite3.Connection) -> None:
     )
 
 
-MIGRATIONS = [_m1]
+def _m2(db: sqlite3.Connection) -> None:
+    db.execute("ALTER TABLE reports ADD COLUMN page_starts TEXT DEFAULT '[]'")
+
+
+MIGRATIONS = [_m1, _m2]
 FACT_COLUMNS = [
     "report_id", "agency", "year", "metric", "scope", "value", "unit", "qualifier", "section", "source",
     "start", "end", "quote", "quote_start", "quote_end", "status", "note",
@@ -83,11 +87,11 @@ class Store:
             for rid in old:
                 self._delete(rid)
             self.db.execute(
-                "INSERT INTO reports VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                "INSERT INTO reports VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 (report.id, report.path, report.title, report.agency, report.year, report.region, report.level,
                  report.template.value, report.script, report.source_format, report.text,
                  json.dumps(report.boilerplate), json.dumps(report.warnings, ensure_ascii=False), "pending",
-                 time.time()),
+                 time.time(), json.dumps(report.page_starts)),
             )
             self.db.executemany(
                 "INSERT INTO sections VALUES (?,?,?,?,?,?,?,?,?)",
@@ -178,9 +182,13 @@ class Store:
 
     def report_info(self, report_id: str) -> Optional[dict]:
         row = self.db.execute(
-            "SELECT id, path, title, agency, year, template FROM reports WHERE id = ?", (report_id,)
+            "SELECT id, path, title, agency, year, template, page_starts FROM reports WHERE id = ?", (report_id,)
         ).fetchone()
-        return dict(row) if row else None
+        if not row:
+            return None
+        info = dict(row)
+        info["page_starts"] = json.loads(info["page_starts"] or "[]")
+        return info
 
     def report_ids(self, agencies: Iterable[str] = (), years: Iterable[int] = ()) -> list[str]:
         sql, args = "SELECT id FROM reports WHERE status = 'complete'", []

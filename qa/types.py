@@ -53,6 +53,9 @@ class Report(BaseModel):
     script: str = Field(default="simplified", description="simplified or traditional: the script of the original.")
     source_format: str = Field(default="txt", description="txt / html / pdf / docx.")
     text: str = Field(description="The original text, decoded but otherwise untouched.")
+    page_starts: list[int] = Field(
+        default_factory=list, description="Offset where each PDF page starts (empty for other formats)."
+    )
     boilerplate: list[tuple[int, int]] = Field(
         default_factory=list, description="Spans of web boilerplate/page footers, excluded from chunks and facts."
     )
