@@ -98,7 +98,8 @@ class Analysis(BaseModel):
 
 # ---------------------------------------------------------------------------- helpers
 
-def num(value: Optional[float], digits: int = 1) -> str:
+def num(value: Optional[float], digits: int = 6) -> str:
+    """A stated or computed value, exactly as far as float allows (7730.28 stays 7730.28)."""
     if value is None:
         return "—"
     if float(value).is_integer():
@@ -106,7 +107,7 @@ def num(value: Optional[float], digits: int = 1) -> str:
     return f"{value:.{digits}f}".rstrip("0").rstrip(".")
 
 
-def signed(value: float, digits: int = 1) -> str:
+def signed(value: float, digits: int = 6) -> str:
     """'+5', '−15' (U+2212 minus, so the sign is not a hyphen)."""
     return ("+" if value > 0 else "−" if value < 0 else "±") + num(abs(value), digits)
 
@@ -235,8 +236,8 @@ def _change(rows: list[AnalysisRow], a: int, b: int) -> list[Computed]:
                     formula=f"{num(rb.value)} − {num(ra.value)} = {signed(delta)}", rows=[a, b], approximate=approx)]
     if ra.value:
         pct = round(delta / ra.value * 100, 1)
-        out.append(Computed(label="percent_change", value=pct, shown=signed(pct) + "%",
-                            formula=f"({num(rb.value)} − {num(ra.value)}) / {num(ra.value)} = {signed(pct)}%",
+        out.append(Computed(label="percent_change", value=pct, shown=signed(pct, 1) + "%",
+                            formula=f"({num(rb.value)} − {num(ra.value)}) / {num(ra.value)} = {signed(pct, 1)}%",
                             rows=[a, b], approximate=approx))
     return out
 

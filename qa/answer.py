@@ -33,7 +33,12 @@ def _num(value: float) -> str:
 def format_value(f: Fact, english: bool) -> str:
     if f.value is None:
         return "(unreadable cell)" if english else "（无法读取的单元格）"
-    n = f"{int(f.value):,}" if english and float(f.value).is_integer() else _num(f.value)
+    if english:
+        n = f"{int(f.value):,}" if float(f.value).is_integer() else _num(f.value)
+    elif f.value >= 10000 and f.value % 1000 == 0:  # 150000 → 15万, as the reports write it
+        n = _num(f.value / 10000) + "万"
+    else:
+        n = _num(f.value)
     text = (EN_QUALIFIER if english else ZH_QUALIFIER)[f.qualifier].format(n=n)
     return f"{text} {f.unit}".strip() if english else f"{text}{f.unit}"
 
@@ -96,6 +101,7 @@ def fact_answer(query: Query, store: Store) -> Optional[Answer]:
     readable = [f for f in facts if f.value is not None]
     if not readable:
         return abstain_answer(query, store, facts)
+    readable, also = _prefer_matching_statement(readable, query.question)
     cites = [fact_citation(f, store) for f in (parts or readable)[:MAX_LISTED]]
     # one line per distinct statement: a prose sentence and a table cell saying the same thing share it
     lines = list(dict.fromkeys(_fact_line(f, english) for f in readable))[:MAX_LISTED]
@@ -104,6 +110,8 @@ def fact_answer(query: Query, store: Store) -> Optional[Answer]:
     change = _change_line(readable, english) if query.intent == "compare" else None
     text = "\n".join(lines + ([change] if change else []))
     warnings = [f.note for f in facts if f.status != "ok" and f.note]
+    warnings += [("the same report also states " if english else "同一报告另称：") + f"{format_value(f, english)} "
+                 f"({'table' if f.source == 'table' else 'text'}: “{' '.join(f.quote.split())[:60]}”)" for f in also]
     first = readable[0]
     if len({(f.value, f.qualifier) for f in readable if (f.report_id, f.scope) == (first.report_id, first.scope)}) > 1:
         warnings.append("the report states this figure more than once, with different values: all are listed")
@@ -114,6 +122,41 @@ def fact_answer(query: Query, store: Store) -> Optional[Answer]:
         unit=single.unit if single else "", qualifier=single.qualifier if single else None,
         citations=cites, facts=readable + parts, query=query, verification="verified", warnings=warnings,
     )
+
+
+TABLE_WORDS = re.compile(r"总计|合计|本年新收|表格|表中|in the table|table")
+
+
+def _bigrams(text: str) -> set[str]:
+    from qa.normalize import matching_view
+
+    view = re.sub(r"[\s\d]+", "", matching_view(text))
+    return {view[i : i + 2] for i in range(len(view) - 1)}
+
+
+def _prefer_matching_statement(facts: list[Fact], question: str) -> tuple[list[Fact], list[Fact]]:
+    """One report stating different values (prose 17 vs table 95): keep the statement the question
+    describes — the table when it asks for 总计/本年新收, else the sentence sharing clearly more
+    words with the question. The others are returned to be shown as notes, never dropped silently."""
+    by_report: dict[tuple, list[Fact]] = defaultdict(list)
+    for f in facts:  # a prose figure (scope "") speaks of the same thing as the table's total column
+        by_report[(f.report_id, "total" if f.scope == "" else f.scope)].append(f)
+    keep, also = [], []
+    wants_table = bool(TABLE_WORDS.search(question))
+    q = _bigrams(question)
+    for group in by_report.values():
+        if len({(f.value, f.qualifier) for f in group}) < 2:
+            keep += group
+            continue
+        if wants_table and any(f.source == "table" for f in group):
+            chosen = [f for f in group if f.source == "table"]
+        else:
+            scored = sorted(group, key=lambda f: -len(q & _bigrams(f.quote)))
+            best, second = (len(q & _bigrams(scored[0].quote)), len(q & _bigrams(scored[1].quote)))
+            chosen = [f for f in group if f.value == scored[0].value] if best >= second + 3 else group
+        keep += chosen
+        also += [f for f in group if f.value not in {c.value for c in chosen}]
+    return keep, also
 
 
 def _fact_line(f: Fact, english: bool) -> str:
@@ -183,11 +226,13 @@ def retrieval_answer(query: Query, store: Store, settings: Settings, mode: str,
                      stream_to: Optional[Callable[[str], None]] = None) -> Answer:
     from qa.retrieve import best_sentences, retrieve
 
-    hits = retrieve(query, store, settings)
-    if not hits:
-        return abstain_answer(query, store)
-    sources = best_sentences(query, hits, store, n=3)
     warnings = list(query.unsupported)
+    hits = retrieve(query, store, settings, warnings=warnings)
+    if not hits:
+        answer = abstain_answer(query, store)
+        answer.warnings += warnings
+        return answer
+    sources = best_sentences(query, hits, store, n=3)
     if mode != "none":
         try:
             return _llm_answer(query, store, settings, mode, hits, stream_to, warnings)
@@ -238,7 +283,12 @@ def ask(question: str, settings: Optional[Settings] = None, mode: Optional[str] 
     query = understand(question, store.agencies())
     stages["understand"] = _ms(t)
     answer = None
-    if query.unsupported and not query.years:
+    if query.unknown_agency:
+        answer = abstain_answer(query, store)
+        english = query.language in ("en", "mixed")
+        answer.text = (f"No report of {query.unknown_agency} has been ingested, so I cannot say."
+                       if english else f"尚未收录{query.unknown_agency}的报告，无法回答。")
+    elif query.unsupported and not query.years:
         answer = abstain_answer(query, store)
         answer.text = "; ".join(query.unsupported)
     elif query.metric and query.intent in ("lookup", "compare", "list"):

@@ -136,7 +136,7 @@ def facts(
 
 # Commands that live beside the library code they drive; each module's register(app) adds its
 # own typer commands (heavy imports stay inside the command functions).
-COMMAND_MODULES: list[str] = ["qa.cli_analysis"]
+COMMAND_MODULES: list[str] = ["qa.cli_analysis", "qa.evaluate"]
 
 
 def main() -> None:

@@ -59,6 +59,7 @@ class VectorIndex:
         from qa.backends.embeddings import get_embedder
 
         chroma_settings = ChromaSettings(anonymized_telemetry=False)
+        self.where = f"{settings.chroma_host}:{settings.chroma_port}" if settings.chroma_host else str(settings.chroma_path)
         try:
             if settings.chroma_host:
                 client = chromadb.HttpClient(host=settings.chroma_host, port=settings.chroma_port,
@@ -71,8 +72,7 @@ class VectorIndex:
                 settings.collection_name(), metadata={"hnsw:space": "cosine"}
             )
         except Exception as exc:  # chromadb raises many types; the user needs one message
-            where = f"{settings.chroma_host}:{settings.chroma_port}" if settings.chroma_host else settings.chroma_path
-            raise IndexUnavailable(f"vector store not available at {where}: {exc}") from exc
+            raise IndexUnavailable(f"vector store not available at {self.where}: {exc}") from exc
         self.store = ChromaVectorStore(chroma_collection=self.collection)
         self.embedder = get_embedder(settings.embedder)
 
@@ -90,11 +90,18 @@ class VectorIndex:
             )
             for c, vec in zip(chunks, vectors)
         ]
-        self.delete_report(report.id)
-        self.store.add(nodes)
+        # ingest deletes the old vectors of a replaced report first; a new report has none
+        self._guard(self.store.add, nodes)
 
     def delete_report(self, report_id: str) -> None:
-        self.collection.delete(where={"report_id": report_id})
+        self._guard(self.collection.delete, where={"report_id": report_id})
+
+    def _guard(self, call, *args, **kwargs):
+        """Any failure of the vector store (server gone, disk) becomes one clear IndexUnavailable."""
+        try:
+            return call(*args, **kwargs)
+        except Exception as exc:
+            raise IndexUnavailable(f"vector store at {self.where} failed: {type(exc).__name__}: {exc}") from exc
 
     def report_ids(self) -> set[str]:
         got = self.collection.get(include=["metadatas"])
@@ -116,7 +123,7 @@ class VectorIndex:
                                                               operator=FilterOperator.IN)])
         query = VectorStoreQuery(query_embedding=self.embedder.embed_query(matching_view(question)).tolist(),
                                  similarity_top_k=k, filters=filters)
-        result = self.store.query(query)
+        result = self._guard(self.store.query, query)
         return list(zip(result.ids or [], result.similarities or []))
 
 

@@ -170,7 +170,7 @@ def ensure_seeded(settings: Optional[Settings] = None) -> None:
     """On first use, ingest the bundled seed reports so a question works right away."""
     settings = settings or get_settings()
     store = open_store(settings)
-    if store.count_reports() == 0 and settings.auto_ingest_seeds and settings.seeds_dir.is_dir():
+    if settings.auto_ingest_seeds and store.is_empty() and settings.seeds_dir.is_dir():
         print(f"qa: first use — ingesting the seed reports from {settings.seeds_dir} …", file=sys.stderr)
         ingest([settings.seeds_dir], settings)
 

@@ -27,6 +27,7 @@ class Hit(BaseModel):
     year: Optional[int] = None
     path: str = ""
     page_starts: list[int] = []
+    boilerplate: list[tuple[int, int]] = []
 
 
 def query_tokens(query: Query) -> list[str]:
@@ -45,15 +46,21 @@ def query_tokens(query: Query) -> list[str]:
     return tokens
 
 
-def retrieve(query: Query, store: Store, settings: Settings, k: Optional[int] = None) -> list[Hit]:
-    from qa.index import fts_query, get_index
+def retrieve(query: Query, store: Store, settings: Settings, k: Optional[int] = None,
+             warnings: Optional[list[str]] = None) -> list[Hit]:
+    from qa.index import IndexUnavailable, fts_query, get_index
 
+    warnings = warnings if warnings is not None else []
     k = k or settings.top_k
     report_ids = store.report_ids(query.agencies, query.years) if (query.agencies or query.years) else None
     pool = max(k * 4, 20)
     tokens = query_tokens(query)
     lexical = store.bm25(fts_query(tokens), report_ids, pool) if tokens else []
-    semantic = get_index(settings).search(query.question, report_ids, pool)
+    try:
+        semantic = get_index(settings).search(query.question, report_ids, pool)
+    except IndexUnavailable as exc:  # Chroma down: BM25 alone still finds cited sentences
+        semantic = []
+        warnings.append(f"vector search unavailable ({exc}); keyword search only")
     by_kind = _kind_ranking(query, store, report_ids)
     fused: dict[str, float] = {}
     for ranking in (lexical, semantic, by_kind):
@@ -67,7 +74,8 @@ def retrieve(query: Query, store: Store, settings: Settings, k: Optional[int] = 
         if cid in chunks:
             info = infos.get(chunks[cid].report_id) or {}
             hits.append(Hit(chunk=chunks[cid], score=fused[cid], agency=info.get("agency"), year=info.get("year"),
-                            path=info.get("path", ""), page_starts=info.get("page_starts", [])))
+                            path=info.get("path", ""), page_starts=info.get("page_starts", []),
+                            boilerplate=info.get("boilerplate", [])))
     return hits
 
 
@@ -104,25 +112,65 @@ def citation_for(hit: Hit, start: int, end: int, report_text: str) -> Citation:
                     page=page_of(hit.page_starts, start))
 
 
-def best_sentences(query: Query, hits: list[Hit], store: Store, n: int = 3) -> list[Citation]:
-    """The sentences of the retrieved chunks that share the most with the question."""
+def best_sentences(query: Query, hits: list[Hit], store: Store, n: int = 3, span_chars: int = 240) -> list[Citation]:
+    """The sentences of the retrieved chunks that answer best. For narrative and list questions
+    each citation is a passage: the best sentence and those after it in its chunk (a lead-in like
+    "重点做好以下工作：" is useless without its items), one passage per chunk."""
+    from qa.sections import sentence_spans
+
     tokens = set(query_tokens(query))
-    scored = []
+    passages = query.intent in ("narrative", "list")
+    texts: dict[str, tuple[str, str]] = {}
+    scored, sentences = [], {}
     for rank, hit in enumerate(hits):
-        text = store.report_text(hit.chunk.report_id)
-        view = matching_view(text)
-        for m in SENTENCE.finditer(text, hit.chunk.start, hit.chunk.end):
-            s, e = m.start(), m.end()
+        rid = hit.chunk.report_id
+        if rid not in texts:
+            original = store.report_text(rid)
+            texts[rid] = (original, matching_view(original))
+        text, view = texts[rid]
+        spans = []
+        for s, e in sentence_spans(text, hit.chunk.start, hit.chunk.end, hit.boilerplate):
             while s < e and text[s].isspace():
                 s += 1
-            sentence = view[s:e]
-            if len(sentence.strip()) < 4 or sentence.strip() in hit.chunk.section_path:
+            while e > s and text[e - 1].isspace():
+                e -= 1
+            if e - s < 4 or text[s:e] in hit.chunk.section_path:
                 continue  # a bare heading says nothing by itself
-            overlap = sum(len(t) for t in tokens if t in sentence)
+            spans.append((s, e))
+        sentences[hit.chunk.id] = spans
+        for j, (s, e) in enumerate(spans):
+            overlap = sum(len(t) for t in tokens if t in view[s:e])
             # the fused chunk rank weighs more than word overlap: narrative answers use other words
-            scored.append((overlap + 6.0 / (rank + 1), rank, s, e, hit, text))
+            scored.append((overlap + 6.0 / (rank + 1), rank, j, hit))
     scored.sort(key=lambda x: (-x[0], x[1], x[2]))
     out: list[Citation] = []
-    for _score, _rank, s, e, hit, text in scored[:n]:
-        out.append(citation_for(hit, s, e, text))
+    used: set[str] = set()
+    top = scored[0][0] if scored else 0.0
+    for score, _rank, j, hit in scored:
+        if len(out) >= n or (out and score < 0.7 * top):
+            break  # a much weaker sentence is not a source worth citing
+        if passages and hit.chunk.id in used:
+            continue
+        spans = sentences[hit.chunk.id]
+        lo, hi = (_grow(spans, j, span_chars, hit.boilerplate) if passages else (j, j))
+        s, e = spans[lo][0], spans[hi][1]
+        used.add(hit.chunk.id)
+        out.append(citation_for(hit, s, e, texts[hit.chunk.report_id][0]))
     return out
+
+
+def _grow(spans: list[tuple[int, int]], j: int, budget: int, boilerplate) -> tuple[int, int]:
+    """Widen sentence j to a passage: the sentences after it, then before it, within `budget`
+    characters and never across boilerplate ("以上问题…" needs the 一是/二是 before it)."""
+    def joinable(a: int, b: int) -> bool:
+        return not any(spans[a][1] <= bs < spans[b][0] for bs, _ in boilerplate)
+
+    lo = hi = j
+    grown = True
+    while grown:
+        grown = False
+        if hi + 1 < len(spans) and spans[hi + 1][1] - spans[lo][0] <= budget and joinable(hi, hi + 1):
+            hi, grown = hi + 1, True
+        if lo > 0 and spans[hi][1] - spans[lo - 1][0] <= budget and joinable(lo - 1, lo):
+            lo, grown = lo - 1, True
+    return lo, hi

@@ -30,7 +30,6 @@ KIND_RULES: list[tuple[SectionKind, re.Pattern]] = [
     (SectionKind.proactive, re.compile(r"主动公开|主动发布")),
     (SectionKind.overview, re.compile(r"概述|总体情况|基本情况|概况")),
 ]
-SENTENCE_END = re.compile(r"[。；;！!？?]|\n")
 
 
 def cn_number(s: str) -> int:
@@ -154,12 +153,40 @@ def split_sections(report: Report, view: Optional[str] = None) -> list[Section]:
     return sections
 
 
-def _sentence_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
+SENTENCE_PUNCT = re.compile(r"[。；;！!？?]")
+LINE_END_PUNCT = "。；;！!？?:：|"
+STARTS_BLOCK = re.compile(r"\s*(?:[一二三四五六七八九十]+\s*[、.]|[(（][一二三四五六七八九十]+[)）]|\d+[.、．]|-\s*\d+\s*-)")
+
+
+def sentence_spans(text: str, start: int, end: int, skip: list[tuple[int, int]] = ()) -> list[tuple[int, int]]:
+    """Sentences of text[start:end]. A line break ends a sentence only where a human would see one:
+    after end punctuation, after a short line (heading, table row), before a numbered item or
+    footer, or at a blank line — PDF text breaks lines in mid-sentence. Spans in `skip`
+    (boilerplate) end a sentence and are left out."""
+    if skip:
+        out, s = [], start
+        for bs, be in sorted(skip):
+            if be <= s or bs >= end:
+                continue
+            out += sentence_spans(text, s, max(s, bs))
+            s = max(s, be)
+        return out + (sentence_spans(text, s, end) if s < end else [])
     spans, s = [], start
-    for m in SENTENCE_END.finditer(text, start, end):
-        if m.end() > s:
-            spans.append((s, m.end()))
-        s = m.end()
+    i = start
+    while i < end:
+        ch = text[i]
+        boundary = bool(SENTENCE_PUNCT.match(ch))
+        if ch == "\n":
+            line_start = text.rfind("\n", start, i) + 1
+            line = text[max(line_start, start):i].strip()
+            nxt = text[i + 1 : min(end, i + 40)]
+            boundary = (not line or line[-1] in LINE_END_PUNCT or len(line) < 20
+                        or not nxt.strip() or nxt.startswith("\n") or bool(STARTS_BLOCK.match(nxt)))
+        if boundary:
+            if i + 1 > s:
+                spans.append((s, i + 1))
+            s = i + 1
+        i += 1
     if s < end:
         spans.append((s, end))
     return spans
@@ -178,15 +205,13 @@ def chunk_sections(report: Report, sections: list[Section], target: int = 300) -
     chunks: list[Chunk] = []
     text = report.text
     for section in sections:
-        pieces = [
-            (s, e)
-            for s, e in _sentence_spans(text, section.start, section.end)
-            if not any(bs <= s < be for bs, be in report.boilerplate)
-        ]
+        pieces = sentence_spans(text, section.start, section.end, report.boilerplate)
         group: list[tuple[int, int]] = []
         size = 0
         for s, e in pieces + [(-1, -1)]:
-            flush = s < 0 or (group and size + (e - s) > target * 1.3)
+            # a chunk never reaches over boilerplate (page footers, web furniture) between sentences
+            gap = bool(group) and s >= 0 and any(group[-1][1] <= bs < s for bs, _ in report.boilerplate)
+            flush = s < 0 or gap or (group and size + (e - s) > target * 1.3)
             if flush and group:
                 cs, ce = _strip_span(text, group[0][0], group[-1][1])
                 if ce > cs:

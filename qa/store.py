@@ -47,7 +47,16 @@ def _m2(db: sqlite3.Connection) -> None:
     db.execute("ALTER TABLE reports ADD COLUMN page_starts TEXT DEFAULT '[]'")
 
 
-MIGRATIONS = [_m1, _m2]
+def _m3(db: sqlite3.Connection) -> None:
+    # readers filter on status (and agency/year) on every question: never scan the report texts
+    db.execute("CREATE INDEX reports_status ON reports(status, agency, year)")
+
+
+MIGRATIONS = [_m1, _m2, _m3]
+
+
+class StoreVersionError(RuntimeError):
+    """The store was written by a newer qa whose schema this one does not know."""
 FACT_COLUMNS = [
     "report_id", "agency", "year", "metric", "scope", "value", "unit", "qualifier", "section", "source",
     "start", "end", "quote", "quote_start", "quote_end", "status", "note",
@@ -67,6 +76,9 @@ class Store:
     def _migrate(self) -> None:
         self.db.execute("CREATE TABLE IF NOT EXISTS migrations (version INTEGER PRIMARY KEY, applied_at REAL)")
         done = {r[0] for r in self.db.execute("SELECT version FROM migrations")}
+        if done and max(done) > len(MIGRATIONS):
+            raise StoreVersionError(
+                f"{self.path} has schema version {max(done)}, newer than this qa ({len(MIGRATIONS)}): upgrade qa")
         for version, migration in enumerate(MIGRATIONS, start=1):
             if version not in done:
                 with self.db:
@@ -103,9 +115,11 @@ class Store:
                 [(c.id, c.report_id, c.section_index, c.section_path, c.section_kind.value, c.start, c.end, c.text)
                  for c in chunks],
             )
+            # FTS rows share the chunk's rowid, so deleting a report's rows never scans the index
             self.db.executemany(
-                "INSERT INTO chunks_fts (tokens, chunk_id, report_id) VALUES (?,?,?)",
-                [(tokens[c.id], c.id, c.report_id) for c in chunks],
+                "INSERT INTO chunks_fts (rowid, tokens, chunk_id, report_id) "
+                "SELECT rowid, ?, id, report_id FROM chunks WHERE id = ?",
+                [(tokens[c.id], c.id) for c in chunks],
             )
             self.db.executemany(
                 f"INSERT INTO facts VALUES ({','.join('?' * len(FACT_COLUMNS))})",
@@ -125,9 +139,10 @@ class Store:
             self._delete(report_id)
 
     def _delete(self, report_id: str) -> None:
+        self.db.execute(
+            "DELETE FROM chunks_fts WHERE rowid IN (SELECT rowid FROM chunks WHERE report_id = ?)", (report_id,))
         for table in ("sections", "chunks", "facts"):
             self.db.execute(f"DELETE FROM {table} WHERE report_id = ?", (report_id,))
-        self.db.execute("DELETE FROM chunks_fts WHERE report_id = ?", (report_id,))
         self.db.execute("DELETE FROM reports WHERE id = ?", (report_id,))
 
     # ------------------------------------------------------------------ reading
@@ -150,6 +165,7 @@ class Store:
 
     def delete_orphans(self) -> None:
         with self.db:
+            self.db.execute("DELETE FROM chunks_fts WHERE rowid NOT IN (SELECT rowid FROM chunks)")
             for table in ("sections", "chunks", "facts", "chunks_fts"):
                 self.db.execute(f"DELETE FROM {table} WHERE report_id NOT IN (SELECT id FROM reports)")
 
@@ -164,6 +180,9 @@ class Store:
 
     def count_reports(self) -> int:
         return self.db.execute("SELECT count(*) FROM reports WHERE status = 'complete'").fetchone()[0]
+
+    def is_empty(self) -> bool:
+        return self.db.execute("SELECT 1 FROM reports WHERE status = 'complete' LIMIT 1").fetchone() is None
 
     def reports(self) -> list[dict]:
         rows = self.db.execute(
@@ -182,12 +201,14 @@ class Store:
 
     def report_info(self, report_id: str) -> Optional[dict]:
         row = self.db.execute(
-            "SELECT id, path, title, agency, year, template, page_starts FROM reports WHERE id = ?", (report_id,)
+            "SELECT id, path, title, agency, year, template, page_starts, boilerplate FROM reports WHERE id = ?",
+            (report_id,)
         ).fetchone()
         if not row:
             return None
         info = dict(row)
         info["page_starts"] = json.loads(info["page_starts"] or "[]")
+        info["boilerplate"] = [tuple(span) for span in json.loads(info["boilerplate"] or "[]")]
         return info
 
     def report_ids(self, agencies: Iterable[str] = (), years: Iterable[int] = ()) -> list[str]:

@@ -127,6 +127,8 @@ class Query(BaseModel):
     script: str = Field(default="simplified", description="simplified / traditional.")
     intent: str = Field(default="lookup", description="lookup / compare / list / narrative.")
     unsupported: list[str] = Field(default_factory=list, description="Parts of the question we cannot resolve.")
+    unknown_agency: Optional[str] = Field(
+        default=None, description="An agency the question names that no ingested report belongs to.")
 
 
 class Timing(BaseModel):

@@ -22,9 +22,19 @@ CN_YEAR = re.compile(r"([〇零○一二三四五六七八九]{4})\s*年")
 RELATIVE_YEAR = re.compile(r"去年|今年|前年|明年|上一年|last year|this year|previous year", re.I)
 COMPARE = re.compile(r"比较|对比|相比|变化|增加|减少|增长|下降|趋势|compare|comparison|change|trend|versus|\bvs\b", re.I)
 LIST = re.compile(r"哪些机关|哪些单位|哪个机关|哪些部门|which agenc|which offices", re.I)
-NARRATIVE = re.compile(r"哪些问题|什么问题|问题|措施|做法|如何|怎样|为什么|哪些工作|what problems|what measures|how did|why|describe|summar", re.I)
-# Review/litigation words name the subject even inside "因政府信息公开申请行政复议…".
-PRIORITY_KINDS = {"review": 2}
+NARRATIVE = re.compile(
+    r"哪些|什么问题|问题|措施|做法|如何|怎样|为什么|形式|渠道|方式|what problems|what measures|how did|why|describe"
+    r"|summar|which channels|what channels|what forms|in what ways|what did", re.I)
+COUNTING = re.compile(r"多少|几[个名人件场条次期份]|数量|总计|合计|how many|how much|number of|count", re.I)
+# A name that looks like an agency but is not one we know: the question must not be answered
+# from other agencies' reports.
+AGENCY_LIKE = re.compile(
+    r"((?:国家|中华人民共和国)?[\u4e00-\u9fff]{1,8}?(?:部|委员会|总局|局|厅|署|办公室|人民政府|外办))"
+    r"(?=\d|年|在|的|收到|共|有|是|于|对|和|与|[,，?？\s]|$)")
+EN_AGENCY_LIKE = re.compile(
+    r"\b((?:ministry|bureau|department|commission|administration|office|government) of [a-z][a-z ]{2,30}?"
+    r"|[a-z]+ (?:bureau|ministry|commission|government|foreign affairs office))(?= receive| report| in | did|[,?.]|$)",
+    re.I)
 
 
 def detect_script(text: str) -> str:
@@ -87,7 +97,7 @@ def _metric_names() -> list[tuple[str, str, bool, int]]:
     """(name, metric id, is_english, priority)."""
     out = []
     for metric, info in vocabulary()["metrics"].items():
-        prio = PRIORITY_KINDS.get(info.get("kind", ""), 1)
+        prio = 1 if info.get("generic") else 2
         out += [(matching_view(n), metric, False, prio) for n in info.get("zh", [])]
         out += [(n.lower(), metric, True, prio) for n in info.get("en", [])]
     return out
@@ -115,12 +125,21 @@ def find_scope(view: str) -> str | None:
     return None
 
 
+def unknown_agency(question: str, view: str, found: list[str]) -> str | None:
+    """An agency-like name in the question that matches no known agency (e.g. 商务部)."""
+    if found:
+        return None
+    m = AGENCY_LIKE.search(view) or EN_AGENCY_LIKE.search(question)
+    return m.group(1).strip() if m else None
+
+
 def understand(question: str, known_agencies_in_store: Iterable[str] = ()) -> Query:
     view = matching_view(question)
     years = find_years(view)
     agencies = find_agencies(view, known_agencies_in_store)
     metric = find_metric(view)
     unsupported = []
+    stranger = unknown_agency(question, view, agencies)
     language = detect_language(question)
     if RELATIVE_YEAR.search(view):
         unsupported.append(
@@ -130,12 +149,12 @@ def understand(question: str, known_agencies_in_store: Iterable[str] = ()) -> Qu
         intent = "compare"
     elif LIST.search(view):
         intent = "list"
-    elif NARRATIVE.search(view) and not re.search(r"多少|几|how many|how much|number of", view, re.I):
+    elif NARRATIVE.search(view) and not COUNTING.search(view):
         intent = "narrative"
     else:
         intent = "lookup"
     return Query(
         question=question, agencies=agencies, years=years, metric=metric, scope=find_scope(view),
         language=language, script=detect_script(question), intent=intent,
-        unsupported=unsupported,
+        unsupported=unsupported, unknown_agency=stranger,
     )

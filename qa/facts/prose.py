@@ -107,15 +107,12 @@ class _Clause:
 
 
 # Prose-only synonyms, on top of metrics.toml.
-PROSE_TERMS = {"applications_received": ["信息公开申请"]}
-
-
 @lru_cache(maxsize=1)
 def _terms() -> list[tuple[str, str]]:
     """(term, metric), longest first; table metrics are included so that they block."""
-    out = [(term, metric) for metric, terms in PROSE_TERMS.items() for term in terms]
+    out = []
     for metric, entry in vocabulary()["metrics"].items():
-        for term in entry.get("zh", []):
+        for term in entry.get("zh", []) + entry.get("extract_zh", []):
             out.append((matching_view(term), metric))
     out.sort(key=lambda t: -len(t[0]))
     return out
