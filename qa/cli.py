@@ -119,19 +119,33 @@ def facts(
     agency: Optional[str] = typer.Option(None, help="Agency name or alias."),
     year: Optional[int] = typer.Option(None, help="Year reported on."),
     metric: Optional[str] = typer.Option(None, help="Metric id (see qa/facts/metrics.toml)."),
-    fmt: str = typer.Option("table", "--format", help="table / csv / json."),
+    fmt: str = typer.Option("table", "--format", help="table / csv / json / parquet."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write to this file (needed for parquet)."),
 ):
-    """Show or export the facts table."""
+    """Show or export the facts table (schema: docs/facts_schema.md)."""
     from qa.ingest import ensure_seeded, open_store
     from qa.meta import canonical_agency
     from qa.render import print_facts
 
-    if fmt not in ("table", "csv", "json"):
-        _fail(f"unknown format {fmt!r}: use table, csv or json")
+    if fmt not in ("table", "csv", "json", "parquet"):
+        _fail(f"unknown format {fmt!r}: use table, csv, json or parquet")
+    if fmt == "parquet" and output is None:
+        _fail("parquet is binary: give a file with --output FILE")
     ensure_seeded()
     store = open_store()
     rows = store.facts(metric, [canonical_agency(agency)] if agency else [], [year] if year else [])
-    print_facts(_console(), rows, fmt)
+    if fmt == "parquet":
+        from qa.export import write_parquet
+
+        write_parquet(rows, output)
+        _console(stderr=True).print(f"{len(rows)} facts written to {output}")
+    elif output is not None:
+        from rich.console import Console
+
+        with output.open("w", encoding="utf-8") as fh:
+            print_facts(Console(file=fh, width=200), rows, fmt)
+    else:
+        print_facts(_console(), rows, fmt)
 
 
 # Commands that live beside the library code they drive; each module's register(app) adds its

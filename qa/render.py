@@ -54,12 +54,10 @@ def print_ingest_result(console: Console, r) -> None:
         console.print(f"          [yellow]note:[/yellow] {escape(w)}")
 
 
-FACT_FIELDS = ["agency", "year", "metric", "scope", "value", "unit", "qualifier", "status", "section", "source",
-               "quote", "quote_start", "quote_end", "start", "end", "report_id", "note"]
-
-
 def print_facts(console: Console, facts: list[Fact], fmt: str) -> None:
-    rows = [{k: (v.value if hasattr(v, "value") else v) for k, v in f.model_dump().items()} for f in facts]
+    from qa.export import FACT_FIELDS, fact_rows
+
+    rows = fact_rows(facts)
     if fmt == "json":
         console.file.write(json.dumps(rows, ensure_ascii=False, indent=1) + "\n")
         return

@@ -77,3 +77,16 @@ def test_chat_repl_piped(store, data_dir):
 def test_chat_ends_on_eof(store, data_dir):
     proc = run(["chat"], data_dir, input_text="外交部2012年收到多少政府信息公开申请?\n")
     assert proc.returncode == 0 and "134" in proc.stdout
+
+
+def test_cli_facts_parquet_export(store, data_dir, tmp_path):
+    import pyarrow.parquet as pq
+
+    out = tmp_path / "facts.parquet"
+    proc = run(["facts", "--agency", "淮安市人民政府", "--format", "parquet", "--output", str(out)], data_dir)
+    assert proc.returncode == 0, proc.stderr
+    table = pq.read_table(out)
+    rows = table.to_pylist()
+    assert table.schema.field("value").type == "double" and table.schema.field("year").type == "int32"
+    assert any(r["metric"] == "result_public" and r["scope"] == "total" and r["value"] == 1362 for r in rows)
+    assert run(["facts", "--format", "parquet"], data_dir).returncode != 0  # binary needs --output
