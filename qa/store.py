@@ -212,15 +212,8 @@ class Store:
         return info
 
     def report_ids(self, agencies: Iterable[str] = (), years: Iterable[int] = ()) -> list[str]:
-        sql, args = "SELECT id FROM reports WHERE status = 'complete'", []
-        agencies, years = list(agencies), list(years)
-        if agencies:
-            sql += f" AND agency IN ({','.join('?' * len(agencies))})"
-            args += agencies
-        if years:
-            sql += f" AND year IN ({','.join('?' * len(years))})"
-            args += years
-        return [r[0] for r in self.db.execute(sql, args)]
+        where, args = _agency_year_filter("", agencies, years)
+        return [r[0] for r in self.db.execute(f"SELECT id FROM reports WHERE status = 'complete'{where}", args)]
 
     def sections_of(self, report_id: str) -> list[Section]:
         rows = self.db.execute("SELECT * FROM sections WHERE report_id = ? ORDER BY idx", (report_id,))
@@ -275,18 +268,24 @@ class Store:
         if metric:
             sql += " AND f.metric = ?"
             args.append(metric)
-        agencies, years = list(agencies), list(years)
-        if agencies:
-            sql += f" AND f.agency IN ({','.join('?' * len(agencies))})"
-            args += agencies
-        if years:
-            sql += f" AND f.year IN ({','.join('?' * len(years))})"
-            args += years
+        where, more = _agency_year_filter("f.", agencies, years)
+        sql += where
+        args += more
         if report_id:
             sql += " AND f.report_id = ?"
             args.append(report_id)
         sql += " ORDER BY f.agency, f.year, f.start"
         return [Fact(**{k: r[k] for k in FACT_COLUMNS}) for r in self.db.execute(sql, args)]
+
+
+def _agency_year_filter(prefix: str, agencies: Iterable[str], years: Iterable[int]) -> tuple[str, list]:
+    """' AND agency IN (…) AND year IN (…)' for whichever of the two is given."""
+    sql, args = "", []
+    for column, values in (("agency", list(agencies)), ("year", list(years))):
+        if values:
+            sql += f" AND {prefix}{column} IN ({','.join('?' * len(values))})"
+            args += values
+    return sql, args
 
 
 def _fact_row(f: Fact) -> list:
