@@ -131,6 +131,30 @@ def main() -> None:
                       ",".join(str(i + 1) for i, s in enumerate(sources) if s in a.citations) or "-")
     console.print(table)
     console.print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    console.print(routing_table())
+
+
+def routing_table() -> Table:
+    """Share of the gold questions (eval/gold.jsonl) answered without the LLM: facts, computed
+    comparisons and abstentions never reach it; only 'retrieval' answers would go to the LLM.
+    Asked against the current store (QA_DATA_DIR), with QA_LLM=none so nothing is generated."""
+    import json
+    from collections import Counter
+
+    from qa.answer import ask
+
+    gold = Path(__file__).resolve().parent.parent / "eval" / "gold.jsonl"
+    questions = [json.loads(line)["question"] for line in gold.read_text(encoding="utf-8").splitlines() if line]
+    modes = Counter(ask(q, mode="none").mode for q in questions)
+    table = Table(title=f"routing of {len(questions)} gold questions (eval/gold.jsonl)")
+    table.add_column("path")
+    table.add_column("questions", justify="right")
+    table.add_column("share", justify="right")
+    for mode, n in modes.most_common():
+        table.add_row(mode + ("  (→ LLM)" if mode == "retrieval" else "  (no LLM)"), str(n), f"{n / len(questions):.0%}")
+    without = sum(n for m, n in modes.items() if m != "retrieval")
+    table.add_row("answered without the LLM", str(without), f"{without / len(questions):.0%}")
+    return table
 
 
 if __name__ == "__main__":
