@@ -234,11 +234,12 @@ def retrieval_answer(query: Query, store: Store, settings: Settings, mode: str,
         return answer
     sources = best_sentences(query, hits, store, n=3)
     if mode != "none":
+        from qa.backends.llm import LLMUnavailable
+        from qa.backends.model_file import ModelFileError
+
         try:
             return _llm_answer(query, store, settings, mode, hits, stream_to, warnings)
-        except Exception as exc:  # LLM missing/unreachable: fall back to cited extracts, say so once
-            if type(exc).__name__ not in ("LLMUnavailable", "ModelFileError", "ImportError", "ModuleNotFoundError"):
-                raise
+        except (LLMUnavailable, ModelFileError, ImportError) as exc:  # fall back to cited extracts, say so once
             warnings.append(f"LLM not available ({exc}); showing cited extracts instead")
     english = query.language in ("en", "mixed")
     lead = "From the reports:" if english else "报告原文："

@@ -90,3 +90,20 @@ def test_cli_facts_parquet_export(store, data_dir, tmp_path):
     assert table.schema.field("value").type == "double" and table.schema.field("year").type == "int32"
     assert any(r["metric"] == "result_public" and r["scope"] == "total" and r["value"] == 1362 for r in rows)
     assert run(["facts", "--format", "parquet"], data_dir).returncode != 0  # binary needs --output
+
+
+def test_llm_unreachable_falls_back_to_cited_extracts(store, settings):
+    """An OpenAI-compatible server that is not there: one notice, then the extractive answer."""
+    import socket
+
+    import qa
+
+    with socket.socket() as sock:  # a port nobody listens on
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    down = settings.model_copy(update={"llm": "openai", "openai_base_url": f"http://127.0.0.1:{port}/v1"})
+    answer = qa.ask("辽宁省外办2020年存在哪些问题?", settings=down)
+    assert answer.mode == "retrieval" and answer.citations
+    assert any("LLM not available" in w for w in answer.warnings)
+    fact = qa.ask("辽宁省外办2020年收到多少政府信息公开申请?", settings=down)
+    assert fact.mode == "fact" and fact.value == 0  # numbers never need the LLM
