@@ -33,9 +33,8 @@ def similarity(a: set[str], b: set[str]) -> float:
 
 
 def find_duplicate(report: Report, store: Store) -> Optional[dict]:
-    """A stored report (other path) with the same agency and year and nearly the same text."""
-    if report.agency is None or report.year is None:
-        return None
+    """A stored report (other path) with the same agency and year (both possibly unknown) and
+    nearly the same text."""
     mine = None
     for other in store.report_texts(report.agency, report.year):
         if other["id"] == report.id or other["path"] == report.path:

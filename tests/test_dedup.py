@@ -38,3 +38,10 @@ def test_different_years_of_one_agency_are_not_duplicates(fresh):
                       CORPUS_TEXT / "35_huaian-hongze-district_2023.txt",
                       CORPUS_TEXT / "39_huaian-hongze-district_2024.txt"], fresh)
     assert [r.status for r in results] == ["added"] * 4
+
+
+def test_blank_template_as_docx_and_text_is_one_report(fresh):
+    from conftest import TEMPLATE_DIR
+
+    results = ingest([TEMPLATE_DIR / "template_2021_revised.docx", TEMPLATE_DIR / "template_2021_revised.txt"], fresh)
+    assert [r.status for r in results] == ["added", "duplicate"], [r.message for r in results]
