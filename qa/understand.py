@@ -63,32 +63,43 @@ def find_years(text: str) -> list[int]:
 
 
 @lru_cache(maxsize=8)
-def _agency_names(extra: tuple[str, ...]) -> list[tuple[str, str, bool]]:
-    """(name, canonical, is_english) longest first."""
-    names: list[tuple[str, str, bool]] = []
+def _agency_names(extra: tuple[str, ...]) -> tuple[dict[str, str], list[int], list[tuple[re.Pattern, str]]]:
+    """Chinese names → canonical (looked up by substring length, so 10,000 agencies cost the
+    same as ten), the lengths to try longest first, and the few English names as patterns."""
+    names: dict[str, str] = {}
+    english: list[tuple[re.Pattern, str]] = []
     for canonical, info in known_agencies().items():
-        names.append((canonical, canonical, False))
-        names += [(alias, canonical, False) for alias in info.get("aliases", [])]
-        names += [(en, canonical, True) for en in info.get("en", [])]
+        names[canonical] = canonical
+        names.update({alias: canonical for alias in info.get("aliases", [])})
+        english += [(re.compile(rf"(?<![a-z]){re.escape(en)}(?![a-z])"), canonical) for en in info.get("en", [])]
     for agency in extra:
-        names.append((agency, agency, False))
+        names.setdefault(agency, agency)
         short = re.sub(r"人民政府$", "", agency)
         if short != agency and len(short) >= 2:
-            names.append((short, agency, False))
-    return sorted(names, key=lambda n: -len(n[0]))
+            names.setdefault(short, agency)
+    english.sort(key=lambda e: -len(e[0].pattern))
+    return names, sorted({len(n) for n in names}, reverse=True), english
 
 
 def find_agencies(view: str, known: Iterable[str] = ()) -> list[str]:
-    lower = view.lower()
+    names, lengths, english = _agency_names(tuple(sorted(set(known))))
     found: list[tuple[int, str]] = []
+    i = 0
+    while i < len(view):  # longest name starting at each position; matches never overlap
+        for n in lengths:
+            canonical = names.get(view[i : i + n])
+            if canonical:
+                found.append((i, canonical))
+                i += n - 1
+                break
+        i += 1
+    lower = view.lower()
     taken: list[tuple[int, int]] = []
-    for name, canonical, english in _agency_names(tuple(sorted(set(known)))):
-        pattern = rf"(?<![a-z]){re.escape(name)}(?![a-z])" if english else re.escape(name)
-        for m in re.finditer(pattern, lower if english else view):
-            if any(s < m.end() and m.start() < e for s, e in taken):
-                continue
-            taken.append((m.start(), m.end()))
-            found.append((m.start(), canonical))
+    for pattern, canonical in english:
+        for m in pattern.finditer(lower):
+            if not any(s < m.end() and m.start() < e for s, e in taken):
+                taken.append((m.start(), m.end()))
+                found.append((m.start(), canonical))
     return list(dict.fromkeys(c for _, c in sorted(found)))
 
 
