@@ -313,28 +313,25 @@ class _Doc:
         self.lines.append("")
 
 
-def _rows(tbl) -> list:
-    rows = []
-    for child in tbl:
-        if child.tag == TR:
-            rows.append(child)
+def _children(parent, tag) -> list:
+    """Child elements with `tag`, also those wrapped in content controls (sdt) or customXml."""
+    out = []
+    for child in parent:
+        if child.tag == tag:
+            out.append(child)
         elif child.tag in (SDT, _q("customXml")):
             content = child.find(SDT_CONTENT) if child.tag == SDT else child
             if content is not None:
-                rows += [r for r in content if r.tag == TR]
-    return rows
+                out += [c for c in content if c.tag == tag]
+    return out
+
+
+def _rows(tbl) -> list:
+    return _children(tbl, TR)
 
 
 def _cells(tr) -> list:
-    cells = []
-    for child in tr:
-        if child.tag == TC:
-            cells.append(child)
-        elif child.tag in (SDT, _q("customXml")):
-            content = child.find(SDT_CONTENT) if child.tag == SDT else child
-            if content is not None:
-                cells += [c for c in content if c.tag == TC]
-    return cells
+    return _children(tr, TC)
 
 
 def _grid_before(tr) -> int:
