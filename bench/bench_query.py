@@ -13,11 +13,10 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from collections import Counter
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import (FACT_QUESTIONS, NARRATIVE_QUESTIONS, TARGETS, install_hash_embedder, load_average,  # noqa: E402
+from common import (warm_latency, FACT_QUESTIONS, NARRATIVE_QUESTIONS, TARGETS, install_hash_embedder, load_average,  # noqa: E402
                     log, peak_rss_mb, percentile, print_table, report_paths, temp_settings)
 
 HEAVY = ("torch", "llama_index", "chromadb")
@@ -27,23 +26,8 @@ def heavy_loaded() -> list[str]:
     return sorted({m.split(".")[0] for m in sys.modules if m.split(".")[0] in HEAVY})
 
 
-def run_path(questions: list[str], settings, repeat: int) -> tuple[list[float], Counter]:
-    from qa.answer import ask
-
-    modes: Counter = Counter()
-    for q in questions:  # warm-up: caches, model, jieba, Chroma
-        modes[ask(q, settings=settings).mode] += 1
-    times = []
-    for _ in range(repeat):
-        for q in questions:
-            t = time.perf_counter()
-            ask(q, settings=settings)
-            times.append((time.perf_counter() - t) * 1000)
-    return times, modes
-
-
 def measure(settings, questions: list[str], repeat: int, label: str) -> dict:
-    times, modes = run_path(questions, settings, repeat)
+    times, modes = warm_latency(questions, settings, repeat)
     return {"path": label, "questions": len(questions), "asks": len(times),
             "modes": ", ".join(f"{m}={n}" for m, n in sorted(modes.items())),
             "p50 ms": percentile(times, 50), "p95 ms": percentile(times, 95), "max ms": max(times),

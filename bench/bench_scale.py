@@ -29,7 +29,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import (TARGETS, dir_size_mb, generate_reports, install_hash_embedder, load_average, log,  # noqa: E402
+from common import (warm_latency, TARGETS, dir_size_mb, generate_reports, install_hash_embedder, load_average, log,  # noqa: E402
                     peak_rss_mb, percentile, print_table, sqlite_size_mb, temp_settings)
 
 FACT_SOURCES = {"mfa_2013", "mfa_2012", "38_huaian-city_2024", "35_huaian-hongze-district_2023"}
@@ -42,22 +42,6 @@ def questions(labels: list[dict], n: int, rng: random.Random) -> tuple[list[str]
     narrative = [f"{lab['agency']}{lab['year']}年政府信息公开工作存在哪些问题?" for lab in picks]
     narrative.append("如何加强政府信息公开工作人员培训?")  # no agency/year: searches every report
     return facts, narrative
-
-
-def latency(qs: list[str], settings, repeat: int) -> tuple[list[float], dict]:
-    from qa.answer import ask
-
-    modes: dict = {}
-    for q in qs:
-        m = ask(q, settings=settings).mode
-        modes[m] = modes.get(m, 0) + 1
-    times = []
-    for _ in range(repeat):
-        for q in qs:
-            t = time.perf_counter()
-            ask(q, settings=settings)
-            times.append((time.perf_counter() - t) * 1000)
-    return times, modes
 
 
 def main() -> None:
@@ -117,8 +101,8 @@ def main() -> None:
         seg_chunks = sum(chunks_per_report[-len(seg):])
         tail = seg[-max(1, len(seg) // 10):]
         facts, narrative = questions(labels[:size], args.questions, rng)
-        f_times, f_modes = latency(facts, settings, args.repeat)
-        r_times, r_modes = latency(narrative, settings, args.repeat)
+        f_times, f_modes = warm_latency(facts, settings, args.repeat)
+        r_times, r_modes = warm_latency(narrative, settings, args.repeat)
         row = {
             "reports": size, "chunks": sum(chunks_per_report), "segment ingest s": seg_s,
             "reports/s": len(seg) / seg_s, "chunks/s": seg_chunks / seg_s,

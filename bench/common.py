@@ -116,6 +116,24 @@ def timed(fn, *args, **kwargs) -> tuple[float, object]:
     return time.perf_counter() - t, out
 
 
+def warm_latency(questions: list[str], settings, repeat: int) -> tuple[list[float], dict]:
+    """ask() each question once to warm caches (model, jieba, Chroma), then time `repeat` rounds:
+    (latencies in ms, answer modes of the warm-up round)."""
+    from qa.answer import ask
+
+    modes: dict = {}
+    for q in questions:
+        mode = ask(q, settings=settings).mode
+        modes[mode] = modes.get(mode, 0) + 1
+    times = []
+    for _ in range(repeat):
+        for q in questions:
+            t = time.perf_counter()
+            ask(q, settings=settings)
+            times.append((time.perf_counter() - t) * 1000)
+    return times, modes
+
+
 def dir_size_mb(path: Path) -> float:
     if not path.exists():
         return 0.0
