@@ -103,10 +103,6 @@ class VectorIndex:
         except Exception as exc:
             raise IndexUnavailable(f"vector store at {self.where} failed: {type(exc).__name__}: {exc}") from exc
 
-    def report_ids(self) -> set[str]:
-        got = self.collection.get(include=["metadatas"])
-        return {m["report_id"] for m in got["metadatas"] or []}
-
     def count(self) -> int:
         return self.collection.count()
 

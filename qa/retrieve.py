@@ -7,6 +7,7 @@ reports: the 2012 and 2013 reports of one agency are never confused.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Optional
 
 from pydantic import BaseModel
@@ -32,18 +33,23 @@ class Hit(BaseModel):
 
 def query_tokens(query: Query) -> list[str]:
     """Question tokens minus the agency and year words (the filters already apply those)."""
-    from qa.index import jieba_tokens
+    return list(_query_tokens(query.question, tuple(query.agencies), tuple(query.years), query.metric))
 
+
+@lru_cache(maxsize=256)
+def _query_tokens(question: str, agencies: tuple[str, ...], years: tuple[int, ...],
+                  metric: Optional[str]) -> tuple[str, ...]:
+    """Cached: retrieval ranks chunks and then sentences with the same tokens (one jieba cut)."""
+    from qa.index import jieba_tokens
     from qa.meta import known_agencies
 
-    aliases = [a for agency in query.agencies for a in known_agencies().get(agency, {}).get("aliases", [])]
-    named = "".join(query.agencies) + "".join(aliases) + "".join(map(str, query.years))
-    tokens = [t for t in jieba_tokens(query.question) if not (query.agencies or query.years) or t not in named]
-    if query.metric:  # cross-lingual: an English question still finds the Chinese wording
-        names = vocabulary()["metrics"][query.metric].get("zh", [])[:3]
-        for name in names:
+    aliases = [a for agency in agencies for a in known_agencies().get(agency, {}).get("aliases", [])]
+    named = "".join(agencies) + "".join(aliases) + "".join(map(str, years))
+    tokens = [t for t in jieba_tokens(question) if not (agencies or years) or t not in named]
+    if metric:  # cross-lingual: an English question still finds the Chinese wording
+        for name in vocabulary()["metrics"][metric].get("zh", [])[:3]:
             tokens += jieba_tokens(name)
-    return tokens
+    return tuple(tokens)
 
 
 def retrieve(query: Query, store: Store, settings: Settings, k: Optional[int] = None,
