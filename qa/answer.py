@@ -101,7 +101,7 @@ def fact_answer(query: Query, store: Store) -> Optional[Answer]:
     readable = [f for f in facts if f.value is not None]
     if not readable:
         return abstain_answer(query, store, facts)
-    readable, also = _prefer_matching_statement(readable, query.question)
+    readable, also = _one_statement(readable, query)
     cites = [fact_citation(f, store) for f in (parts or readable)[:MAX_LISTED]]
     # one line per distinct statement: a prose sentence and a table cell saying the same thing share it
     lines = list(dict.fromkeys(_fact_line(f, english) for f in readable))[:MAX_LISTED]
@@ -115,7 +115,7 @@ def fact_answer(query: Query, store: Store) -> Optional[Answer]:
     first = readable[0]
     if len({(f.value, f.qualifier) for f in readable if (f.report_id, f.scope) == (first.report_id, first.scope)}) > 1:
         warnings.append("the report states this figure more than once, with different values: all are listed")
-    distinct = {(f.agency, f.year, f.value, f.unit, f.qualifier) for f in readable}
+    distinct = {(f.agency, f.year, f.value, f.qualifier) for f in readable}
     single = readable[0] if len(distinct) == 1 else None
     return Answer(
         question=query.question, text=text, mode="fact", value=single.value if single else None,
@@ -125,38 +125,97 @@ def fact_answer(query: Query, store: Store) -> Optional[Answer]:
 
 
 TABLE_WORDS = re.compile(r"总计|合计|本年新收|表格|表中|in the table|table")
+TIE = 0.5  # statements scoring within this of the best are equally what the question asks
 
 
-def _bigrams(text: str) -> set[str]:
-    from qa.normalize import matching_view
+def _one_statement(facts: list[Fact], query: Query) -> tuple[list[Fact], list[Fact]]:
+    """One report stating a metric several times (a total and its parts, prose and table, this
+    year and the running total): keep the statement the question asks for — its clause sharing
+    most words with the question, a running total only when asked, the table when it names the
+    table. The others are returned to be shown as notes, never dropped silently. Two different
+    values scoring alike are both kept: the report contradicts itself."""
+    from qa.open_numbers import asks_running_total, fact_clause, question_bigrams, statement_score
 
-    view = re.sub(r"[\s\d]+", "", matching_view(text))
-    return {view[i : i + 2] for i in range(len(view) - 1)}
-
-
-def _prefer_matching_statement(facts: list[Fact], question: str) -> tuple[list[Fact], list[Fact]]:
-    """One report stating different values (prose 17 vs table 95): keep the statement the question
-    describes — the table when it asks for 总计/本年新收, else the sentence sharing clearly more
-    words with the question. The others are returned to be shown as notes, never dropped silently."""
+    wanted = question_bigrams(query)
+    running = asks_running_total(query.question)
+    wants_table = bool(TABLE_WORDS.search(query.question))
     by_report: dict[tuple, list[Fact]] = defaultdict(list)
     for f in facts:  # a prose figure (scope "") speaks of the same thing as the table's total column
         by_report[(f.report_id, "total" if f.scope == "" else f.scope)].append(f)
     keep, also = [], []
-    wants_table = bool(TABLE_WORDS.search(question))
-    q = _bigrams(question)
     for group in by_report.values():
-        if len({(f.value, f.qualifier) for f in group}) < 2:
+        if len({f.value for f in group}) < 2:
             keep += group
             continue
-        if wants_table and any(f.source == "table" for f in group):
-            chosen = [f for f in group if f.source == "table"]
-        else:
-            scored = sorted(group, key=lambda f: -len(q & _bigrams(f.quote)))
-            best, second = (len(q & _bigrams(scored[0].quote)), len(q & _bigrams(scored[1].quote)))
-            chosen = [f for f in group if f.value == scored[0].value] if best >= second + 3 else group
-        keep += chosen
-        also += [f for f in group if f.value not in {c.value for c in chosen}]
+        scored = [(statement_score(wanted, fact_clause(f), running)[0]
+                   + (1.5 if wants_table and f.source == "table" else 0), f) for f in group]
+        best = max(s for s, _ in scored)
+        chosen = {f.value for s, f in scored if s >= best - TIE}
+        keep += [f for f in group if f.value in chosen]
+        also += [f for f in group if f.value not in chosen]
     return keep, also
+
+
+OPEN_MARGIN = 2  # shared words by which the report's own sentence must beat a vocabulary fact
+
+
+def open_number_answer(query: Query, store: Store) -> tuple[Optional[Answer], float]:
+    """A count read from the sentence of the named report that shares most words with the
+    question (see qa.open_numbers), with its score; (None, 0) when no sentence fits."""
+    from qa.open_numbers import best_hits, hit_fact
+
+    if not query.agencies:
+        return None, 0.0
+    hits, unique = best_hits(query, store, store.report_ids(query.agencies, query.years))
+    if not hits:
+        return None, 0.0
+    english = query.language in ("en", "mixed")
+    facts = [hit_fact(h, store) for h in hits]
+    lines = list(dict.fromkeys(
+        f"{f.agency} ({f.year}): {format_value(f, english)}" if english else f"{f.agency}{f.year}年：{format_value(f, english)}"
+        for f in facts))
+    lead = "The report states:" if english else "报告原文："
+    quotes = [f"[{i + 1}] “{' '.join(f.quote.split())}”" for i, f in enumerate(facts)]
+    single = facts[0] if unique and len({(f.report_id, f.value) for f in facts}) == 1 else None
+    warnings = [] if single or len({f.report_id for f in facts}) > 1 else [
+        "the report states more than one number that fits the question: all are listed"]
+    answer = Answer(question=query.question, text="\n".join(lines + [lead] + quotes), mode="extract",
+                    value=single.value if single else None, unit=single.unit if single else "",
+                    qualifier=single.qualifier if single else None,
+                    citations=[fact_citation(f, store) for f in facts], facts=facts, query=query,
+                    verification="verified", warnings=warnings)
+    return answer, hits[0].score
+
+
+def _prefer_open_number(query: Query, store: Store, answer: Answer) -> Answer:
+    """The vocabulary found a metric, but the report may state it only in words no extractor
+    knows, state it several times, or the question may ask for a part of it (为民办实事类信息 within
+    主动公开): then the report's own sentence that best matches the question decides — when the
+    facts are missing, when it picks one of several values the report states, or when it
+    matches the question clearly better than every fact's clause. A table cell asked for by
+    its column or by the table's words stays with the table."""
+    if query.intent != "lookup" or not query.agencies or query.scope or TABLE_WORDS.search(query.question):
+        return answer
+    from qa.open_numbers import asks_running_total, fact_clause, question_bigrams, statement_score
+
+    opened, _ = open_number_answer(query, store)
+    if opened is None or (answer.mode == "fact" and opened.value is None):
+        return answer
+    if answer.mode != "fact":
+        return opened
+    stated = {f.value for f in _select(store.facts(query.metric, query.agencies, query.years), None)}
+    wanted, running = question_bigrams(query), asks_running_total(query.question)
+    fact_shared = max(statement_score(wanted, fact_clause(f), running)[1] for f in answer.facts)
+    open_shared = max(statement_score(wanted, fact_clause(f), running)[1] for f in opened.facts)
+    arbiter = len(stated) > 1 and opened.value in stated
+    if not arbiter and open_shared < fact_shared + OPEN_MARGIN:
+        return answer
+    english = query.language != "zh"
+    others = [f for f in answer.facts if f.value is not None and f.value != opened.value]
+    if others:
+        opened.warnings.append(("the report also states: " if english else "同一报告另称：") + "；".join(
+            dict.fromkeys(f"{format_value(f, english)}（{' '.join(fact_clause(f).split())[:40]}）" for f in others)))
+    return opened
 
 
 def _fact_line(f: Fact, english: bool) -> str:
@@ -196,6 +255,7 @@ def abstain_answer(query: Query, store: Store, unreadable: list[Fact] = ()) -> A
         when = "/".join(map(str, query.years)) or ("any year" if english else "任何年度")
         text = (f"No report of {who} for {when} has been ingested, so I cannot say."
                 if english else f"尚未收录{who}{when}年的报告，无法回答。")
+        text += _years_held(query.agencies, store, english)
     else:
         kind = vocabulary()["metrics"].get(query.metric or "", {}).get("kind")
         for rid in report_ids[:MAX_LISTED]:
@@ -207,6 +267,38 @@ def abstain_answer(query: Query, store: Store, unreadable: list[Fact] = ()) -> A
     warnings = list(query.unsupported) + [f.note for f in unreadable if f.note]
     return Answer(question=query.question, text=text, mode="abstain", citations=cites, query=query,
                   verification="n/a", warnings=warnings)
+
+
+def _years_held(agencies: list[str], store: Store, english: bool) -> str:
+    from qa.link import agency_years, describe_years
+
+    held = agency_years(store)
+    lines = [describe_years(a, held) for a in agencies if held.get(a)]
+    return ("\n" + ("Reports held: " if english else "已收录：") + "; ".join(lines)) if lines else ""
+
+
+def which_agency_answer(query: Query, store: Store, held: dict[str, list[int]]) -> Answer:
+    """The question names an agency no report belongs to, or one that fits several: answer for
+    none, and name the agencies it could mean with the years held."""
+    from qa.link import closest_agencies, describe_years
+
+    english = query.language in ("en", "mixed")
+    if query.agency_candidates:
+        names = query.agency_candidates[:MAX_LISTED]
+        mention = (query.agency_mentions or ["?"])[0]
+        when = f" with a {query.years[0]} report" if english and query.years else (
+            f"有{query.years[0]}年报告的" if query.years else "")
+        text = (f"“{mention}” fits {len(query.agency_candidates)} agencies{when}; which one do you mean?"
+                if english else f"“{mention}”可指{len(query.agency_candidates)}个{when}机关，请指明是哪一个：")
+    else:
+        names = closest_agencies(query.unknown_agency, held)
+        text = (f"No report of {query.unknown_agency} has been ingested, so I cannot say."
+                if english else f"尚未收录{query.unknown_agency}的报告，无法回答。")
+        if names:
+            text += " Closest agencies held:" if english else "已收录的相近机关："
+    text += "\n" + "\n".join(f"  {describe_years(n, held)}" for n in names) if names else ""
+    return Answer(question=query.question, text=text, mode="abstain", query=query, verification="n/a",
+                  warnings=list(query.unsupported))
 
 
 def _section_pointer(store: Store, report_id: str, kind: Optional[str]) -> list[Citation]:
@@ -266,7 +358,9 @@ def ask(question: str, settings: Optional[Settings] = None, mode: Optional[str] 
         stream_to: Optional[Callable[[str], None]] = None) -> Answer:
     """Answer one question with citations. mode: none / local / openai (default: settings.llm)."""
     from qa.ingest import ensure_seeded, open_store
-    from qa.understand import understand
+    from qa.link import agency_years
+    from qa.normalize import matching_view
+    from qa.understand import COUNTING, understand
 
     started = time.perf_counter()
     settings = settings or get_settings()
@@ -281,14 +375,12 @@ def ask(question: str, settings: Optional[Settings] = None, mode: Optional[str] 
     ensure_seeded(settings)
     store = open_store(settings)
     t = time.perf_counter()
-    query = understand(question, store.agencies())
+    held = agency_years(store)
+    query = understand(question, held)
     stages["understand"] = _ms(t)
     answer = None
-    if query.unknown_agency:
-        answer = abstain_answer(query, store)
-        english = query.language in ("en", "mixed")
-        answer.text = (f"No report of {query.unknown_agency} has been ingested, so I cannot say."
-                       if english else f"尚未收录{query.unknown_agency}的报告，无法回答。")
+    if query.unknown_agency or query.agency_candidates:
+        answer = which_agency_answer(query, store, held)
     elif query.unsupported and not query.years:
         answer = abstain_answer(query, store)
         answer.text = "; ".join(query.unsupported)
@@ -300,6 +392,11 @@ def ask(question: str, settings: Optional[Settings] = None, mode: Optional[str] 
             answer = analysis_answer(query, store)
         if answer is None:
             answer = fact_answer(query, store) if (query.agencies or query.years) else _unscoped_fact(query, store)
+        answer = _prefer_open_number(query, store, answer)
+        stages["facts"] = _ms(t)
+    elif query.agencies and query.intent in ("lookup", "compare") and COUNTING.search(matching_view(question)):
+        t = time.perf_counter()  # a count in no vocabulary: the report's own sentence, never the LLM
+        answer = open_number_answer(query, store)[0] or abstain_answer(query, store)
         stages["facts"] = _ms(t)
     if answer is None:
         t = time.perf_counter()

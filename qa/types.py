@@ -129,6 +129,11 @@ class Query(BaseModel):
     unsupported: list[str] = Field(default_factory=list, description="Parts of the question we cannot resolve.")
     unknown_agency: Optional[str] = Field(
         default=None, description="An agency the question names that no ingested report belongs to.")
+    agency_candidates: list[str] = Field(
+        default_factory=list,
+        description="Ingested agencies that all fit the question's mention of one agency: ask which.")
+    agency_mentions: list[str] = Field(
+        default_factory=list, description="The agency mentions found in the question, as written.")
 
 
 class Timing(BaseModel):

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import Iterable
+from typing import Iterable, Mapping
 
 from qa.facts.common import vocabulary
+from qa.link import Linking, link_agencies
 from qa.meta import known_agencies
 from qa.normalize import matching_view
 from qa.types import Query
@@ -62,45 +63,64 @@ def find_years(text: str) -> list[int]:
     return list(dict.fromkeys(years))
 
 
-@lru_cache(maxsize=8)
-def _agency_names(extra: tuple[str, ...]) -> tuple[dict[str, str], list[int], list[tuple[re.Pattern, str]]]:
-    """Chinese names → canonical (looked up by substring length, so 10,000 agencies cost the
-    same as ten), the lengths to try longest first, and the few English names as patterns."""
+@lru_cache(maxsize=1)
+def _curated_names() -> tuple[dict[str, str], list[int], list[tuple[re.Pattern, str]]]:
+    """Names from qa/data/agencies.toml → canonical (looked up by substring length, longest
+    first), and their English names as patterns. Ingested agencies are linked by qa.link."""
     names: dict[str, str] = {}
     english: list[tuple[re.Pattern, str]] = []
     for canonical, info in known_agencies().items():
         names[canonical] = canonical
         names.update({alias: canonical for alias in info.get("aliases", [])})
         english += [(re.compile(rf"(?<![a-z]){re.escape(en)}(?![a-z])"), canonical) for en in info.get("en", [])]
-    for agency in extra:
-        names.setdefault(agency, agency)
-        short = re.sub(r"人民政府$", "", agency)
-        if short != agency and len(short) >= 2:
-            names.setdefault(short, agency)
     english.sort(key=lambda e: -len(e[0].pattern))
     return names, sorted({len(n) for n in names}, reverse=True), english
 
 
-def find_agencies(view: str, known: Iterable[str] = ()) -> list[str]:
-    names, lengths, english = _agency_names(tuple(sorted(set(known))))
-    found: list[tuple[int, str]] = []
+def _curated_agencies(view: str) -> list[tuple[int, int, str]]:
+    """(start, end, canonical) of every curated name in the view; matches never overlap."""
+    names, lengths, english = _curated_names()
+    found: list[tuple[int, int, str]] = []
     i = 0
-    while i < len(view):  # longest name starting at each position; matches never overlap
+    while i < len(view):  # longest name starting at each position
         for n in lengths:
             canonical = names.get(view[i : i + n])
             if canonical:
-                found.append((i, canonical))
+                found.append((i, i + n, canonical))
                 i += n - 1
                 break
         i += 1
     lower = view.lower()
-    taken: list[tuple[int, int]] = []
     for pattern, canonical in english:
         for m in pattern.finditer(lower):
-            if not any(s < m.end() and m.start() < e for s, e in taken):
-                taken.append((m.start(), m.end()))
-                found.append((m.start(), canonical))
-    return list(dict.fromkeys(c for _, c in sorted(found)))
+            if not any(s < m.end() and m.start() < e for s, e, _ in found):
+                found.append((m.start(), m.end(), canonical))
+    return sorted(found)
+
+
+def link(view: str, question: str, store_agencies: Iterable[str] | Mapping[str, Iterable[int]] = (),
+         years: Iterable[int] = ()) -> Linking:
+    """Curated names first (agencies.toml), then ingested agencies by name, short form or English."""
+    agency_years = store_agencies if isinstance(store_agencies, Mapping) else {a: () for a in store_agencies}
+    curated = _curated_agencies(view)
+    # a curated mention is not linked again: blank it out (the view keeps the question's length)
+    keep = [True] * len(view)
+    for s, e, _ in curated:
+        keep[s:e] = [False] * (e - s)
+    blank = lambda text: "".join(c if k else " " for c, k in zip(text, keep))  # noqa: E731
+    linking = link_agencies(blank(view), blank(question), agency_years, years)
+    if curated:
+        placed = [(s, c) for s, _, c in curated] + [(max(m.start, 0), a) for m in linking.mentions
+                                                   for a in linking.agencies if a in m.agencies]
+        linking.agencies = list(dict.fromkeys(c for _, c in sorted(placed)))
+        linking.ambiguous = [] if linking.agencies else linking.ambiguous
+    return linking
+
+
+def find_agencies(view: str, known: Iterable[str] | Mapping[str, Iterable[int]] = (),
+                  years: Iterable[int] = ()) -> list[str]:
+    """Canonical names of the agencies a question (its matching view) names."""
+    return link(view, view, known, years).agencies
 
 
 @lru_cache(maxsize=1)
@@ -144,13 +164,17 @@ def unknown_agency(question: str, view: str, found: list[str]) -> str | None:
     return m.group(1).strip() if m else None
 
 
-def understand(question: str, known_agencies_in_store: Iterable[str] = ()) -> Query:
+def understand(question: str, known_agencies_in_store: Iterable[str] | Mapping[str, Iterable[int]] = ()) -> Query:
+    """The question as understood. `known_agencies_in_store`: ingested agency names, or a
+    mapping agency → years held (lets the year narrow agencies that share a short form)."""
     view = matching_view(question)
     years = find_years(view)
-    agencies = find_agencies(view, known_agencies_in_store)
+    linking = link(view, question, known_agencies_in_store, years)
+    agencies = linking.agencies
     metric = find_metric(view)
     unsupported = []
-    stranger = unknown_agency(question, view, agencies)
+    stranger = linking.unknown or (None if agencies or (linking.ambiguous and not linking.from_place) else (
+        unknown_agency(question, view, agencies)))
     language = detect_language(question)
     if RELATIVE_YEAR.search(view):
         unsupported.append(
@@ -168,4 +192,7 @@ def understand(question: str, known_agencies_in_store: Iterable[str] = ()) -> Qu
         question=question, agencies=agencies, years=years, metric=metric, scope=find_scope(view),
         language=language, script=detect_script(question), intent=intent,
         unsupported=unsupported, unknown_agency=stranger,
+        agency_candidates=[] if agencies or stranger else linking.ambiguous,
+        agency_mentions=[view[s:e] for s, e, _ in _curated_agencies(view)]
+        + [m.text for m in linking.mentions if m.start >= 0],
     )

@@ -1,0 +1,165 @@
+"""Open-vocabulary numbers: a counting question whose metric is in no vocabulary ("举办了几期培训",
+"印发了多少份宣传资料", "网站访问量是多少") answered from the report's own sentence, in milliseconds.
+
+The question's own words (agency, year and question words removed) are matched, as character
+bigrams, against every clause of the linked report that states a count with a unit (a bare table
+cell has none, so glued table digits are never read here). The clause sharing the most words
+wins; `value` is set only when exactly one number fits — two equally good clauses with different
+numbers are both shown and no value is given. A running total (累计, 截至) is taken only when the
+question asks for one. Nothing here imports more than the facts table needs.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Optional
+
+from qa.facts.numbers import NumberMention, find_numbers
+from qa.normalize import matching_view
+from qa.store import Store
+from qa.types import Fact, Qualifier, Query
+
+# Words of the question that say nothing about *what* is counted.
+QUESTION_WORDS = re.compile(
+    r"(?:多少|几)(?:人次|万元|[个名人件场条次期份篇项家批部册本户类处所位宗笔卷])?|是否|共计|一共|总共|合计|其中|请问"
+    r"|数量|报告中|报告|政府信息公开工作|年度|全年|本年|哪些|什么|[的了共有年度在该吗呢是]|\d+|[^\u4e00-\u9fff]")
+CLAUSE_END = re.compile(r"[。！？!?；;，,：:、]|[（(](?=其中|含|包括)|\n\s*\n|(?<=[\u4e00-\u9fff]) {2,}")
+SENTENCE_END = re.compile(r"[。！？!?；;]|\n\s*\n")
+RUNNING_TOTAL = re.compile(r"累计|历年|截至|截止")
+UNIT_IN_QUESTION = re.compile(r"(?:多少|几)\s*(人次|万元|[个名人件场条次期份篇项家批部册本户类处所位宗笔卷期])")
+NEGATION = re.compile(r"未|没有|无|为零|为0(?!\d)")
+MIN_SHARED = 2  # bigrams a clause must share with the question
+MIN_SHARE = 0.4  # ... and this share of the question's bigrams
+MAX_QUOTE = 160
+
+
+@dataclass
+class Hit:
+    score: float
+    number: Optional[NumberMention]  # None: the clause states that there was none (value 0)
+    clause: tuple[int, int]
+    report_id: str
+
+
+def question_bigrams(query: Query) -> set[str]:
+    """Bigrams of what the question asks about: agency mentions, years and question words removed."""
+    view = matching_view(query.question)
+    for mention in query.agency_mentions:
+        view = view.replace(matching_view(mention), " ")
+    words = QUESTION_WORDS.sub(" ", view)
+    return {w[i:i + 2] for w in words.split() for i in range(len(w) - 1)}
+
+
+def asks_running_total(question: str) -> bool:
+    return bool(RUNNING_TOTAL.search(matching_view(question)))
+
+
+def find_hits(query: Query, store: Store, report_id: str, wanted: set[str]) -> list[Hit]:
+    text = store.report_text(report_id)
+    view = matching_view(text)
+    info = store.report_info(report_id) or {}
+    boiler = info.get("boilerplate", [])
+    unit = UNIT_IN_QUESTION.search(matching_view(query.question))
+    running = asks_running_total(query.question)
+    hits = []
+    clauses = _clauses(view)
+    for start, end in clauses:
+        if any(s <= start < e for s, e in boiler):
+            continue
+        clause = view[start:end]
+        score, shared = statement_score(wanted, clause, running)
+        if shared < MIN_SHARED or shared < MIN_SHARE * len(wanted):
+            continue
+        numbers = [n for n in find_numbers(text[start:end]) if n.kind == "count" and n.unit]
+        if unit:
+            numbers = [n for n in numbers if n.unit == unit.group(1)]
+        for n in numbers:
+            n.start, n.end = n.start + start, n.end + start
+            hits.append(Hit(score, n, (start, end), report_id))
+        if not numbers and NEGATION.search(clause) and not re.search(r"\d", clause):
+            hits.append(Hit(score, None, (start, end), report_id))
+    return sorted(hits, key=lambda h: -h.score)
+
+
+def statement_score(wanted: set[str], clause: str, running: bool) -> tuple[float, int]:
+    """How well a clause states what the question asks: shared bigrams, the tighter clause
+    winning a tie, a running total (累计) only when asked for. Returns (score, shared)."""
+    grams = _bigrams(clause)
+    shared = len(wanted & grams)
+    score = shared - 0.05 * len(grams - wanted)
+    if bool(RUNNING_TOTAL.search(clause)) != running:
+        score -= 2
+    return score, shared
+
+
+def fact_clause(fact: Fact) -> str:
+    """The clause of a fact's quote that holds its number (a table fact: its whole row)."""
+    quote = matching_view(fact.quote)
+    if fact.source == "table":
+        return quote
+    at = min(max(fact.start - fact.quote_start, 0), len(quote))
+    a = max((m.end() for m in CLAUSE_END.finditer(quote, 0, at)), default=0)
+    m = CLAUSE_END.search(quote, min(at + (fact.end - fact.start), len(quote)))
+    return quote[a:m.start() if m else len(quote)]
+
+
+def _clauses(view: str) -> list[tuple[int, int]]:
+    spans, start = [], 0
+    for m in CLAUSE_END.finditer(view):
+        if m.start() > start:
+            spans.append((start, m.start()))
+        start = m.end()
+    if start < len(view):
+        spans.append((start, len(view)))
+    return spans
+
+
+def _bigrams(text: str) -> set[str]:
+    han = re.sub(r"[^\u4e00-\u9fff]", " ", re.sub(r"\s+", "", text))  # PDF line breaks join words
+    return {w[i:i + 2] for w in han.split() for i in range(len(w) - 1)}
+
+
+def best_hits(query: Query, store: Store, report_ids: list[str]) -> tuple[list[Hit], bool]:
+    """The best clause's number(s) per report, and whether exactly one number fits each report."""
+    wanted = question_bigrams(query)
+    if len(wanted) < MIN_SHARED:
+        return [], False
+    chosen, unique = [], True
+    for rid in report_ids:
+        hits = find_hits(query, store, rid, wanted)
+        if not hits:
+            continue
+        top = [h for h in hits if h.score >= hits[0].score - 1e-9]
+        values = {(h.number.value if h.number else 0.0) for h in top}
+        unique = unique and len(values) == 1
+        chosen += top[:3] if len(values) > 1 else top[:1]
+    return chosen, unique and bool(chosen)
+
+
+def hit_fact(hit: Hit, store: Store) -> Fact:
+    """The hit as a Fact (metric "open"), quoting its sentence."""
+    info = store.report_info(hit.report_id) or {}
+    text = store.report_text(hit.report_id)
+    view = matching_view(text)
+    a, b = _sentence_around(view, hit.clause)
+    n = hit.number
+    start, end = (n.start, n.end) if n else hit.clause
+    around = [s for s in store.sections_of(hit.report_id) if s.start <= start < s.end]
+    section = max(around, key=lambda s: s.level).path if around else ""
+    return Fact(report_id=hit.report_id, agency=info.get("agency"), year=info.get("year"), metric="open",
+                value=n.value if n else 0.0, unit=n.unit if n else "",
+                qualifier=n.qualifier if n else Qualifier.exact, section=section, source="prose",
+                start=start, end=end, quote=text[a:b], quote_start=a, quote_end=b,
+                note="read from the report's sentence (the metric is in no vocabulary)")
+
+
+def _sentence_around(view: str, clause: tuple[int, int]) -> tuple[int, int]:
+    a = max((m.end() for m in SENTENCE_END.finditer(view, 0, clause[0])), default=0)
+    m = SENTENCE_END.search(view, clause[1])
+    b = m.end() if m else len(view)
+    if b - a > MAX_QUOTE:  # a run-on web-page line: keep the clause and a little around it
+        a, b = max(a, clause[0] - 40), min(b, clause[1] + 40)
+    while a < b and view[a].isspace():
+        a += 1
+    return a, b
