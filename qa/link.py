@@ -30,7 +30,7 @@ SUFFIX_CHARS = set("局办室会委厅部署府区县市处院所站队心馆")
 # 洪泽区 → 淮安市洪泽区人民政府.
 ALLOWED_TAILS = {"", "公室", "员会", "公厅", "人民政府", "政府"}
 # Mentions starting with these are question words, not part of a name.
-NOT_NAME = re.compile(r"[的了吗呢是在有和与及或对向从为年月日共各该本其这那哪些个多少几]")
+NOT_NAME = re.compile(r"[的了吗呢是在有和与及或对向从为年月日共各该本其这那哪些个多少几以由按据给被把于]")
 # Characters of institution words and place levels: a mention made only of these names nothing.
 GENERIC_CHARS = set("人民政府办公室厅委员会局部署省市县区")
 MAX_MENTION = 24
@@ -182,12 +182,12 @@ def english_mentions(question: str, names: tuple[str, ...]) -> list[Mention]:
         while lo > 0 and i - lo < 8 and _name_word(question, words[lo - 1], stop):
             lo -= 1
         hi = i
-        if hi + 1 < len(words) and words[hi + 1][0] == "of":  # "Ministry of Foreign Affairs"
+        if hi + 1 < len(words) and words[hi + 1][0] in ("of", "for"):  # "Ministry of Foreign Affairs"
             hi += 1
             while hi + 1 < len(words) and hi - i < 8 and _name_word(question, words[hi + 1], stop - {"and"}):
                 hi += 1
-        phrase = [w for w, _, _ in words[lo:hi + 1] if w not in ("of", "the", "and", "'s")]
-        if all(w in GENERIC_EN for w in phrase):  # "government information", "the bureau": no agency
+        phrase = [w for w, _, _ in words[lo:hi + 1] if w not in ("of", "for", "the", "'s")]
+        if all(w in GENERIC_EN or w == "and" for w in phrase):  # "government information", "the bureau": no agency
             continue
         fits = _english_fits(phrase, terms, names)
         out.append(Mention(question[words[lo][1]:words[hi][2]], words[lo][1], words[hi][2], fits))
@@ -202,7 +202,7 @@ def _name_word(question: str, word: tuple[str, int, int], stop: set[str]) -> boo
 
 @lru_cache(maxsize=1)
 def _glossary_words() -> frozenset[str]:
-    return frozenset(w for term in glossary()["terms"] for w in term.split()) | {"of", "and", "'s"}
+    return frozenset(w for term in glossary()["terms"] for w in term.split()) | {"of", "for", "and", "'s"}
 
 
 def _english_fits(words: list[str], terms: dict, names: tuple[str, ...]) -> list[str]:
@@ -220,7 +220,8 @@ def _english_fits(words: list[str], terms: dict, names: tuple[str, ...]) -> list
                 i += n
                 break
         else:
-            places.append(re.sub(r"['\-]", "", words[i].removesuffix("'s")))
+            if words[i] != "and":  # "and" outside a term ("finance and banking") joins nothing
+                places.append(re.sub(r"['\-]", "", words[i].removesuffix("'s")))
             i += 1
     if not wanted and not places:
         return []

@@ -11,6 +11,7 @@ question asks for one. Nothing here imports more than the facts table needs.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from typing import Optional
@@ -28,6 +29,8 @@ CLAUSE_END = re.compile(r"[。！？!?；;，,：:、]|[（(](?=其中|含|包�
 SENTENCE_END = re.compile(r"[。！？!?；;]|\n\s*\n")
 RUNNING_TOTAL = re.compile(r"累计|历年|截至|截止")
 UNIT_IN_QUESTION = re.compile(r"(?:多少|几)\s*(人次|万元|[个名人件场条次期份篇项家批部册本户类处所位宗笔卷期])")
+MONEY = re.compile(r"金额|经费|资金|费用|多少钱|收费")
+MONEY_UNITS = ("元", "万元", "亿元")
 NEGATION = re.compile(r"未|没有|无|为零|为0(?!\d)")
 MIN_SHARED = 2  # bigrams a clause must share with the question
 MIN_SHARE = 0.4  # ... and this share of the question's bigrams
@@ -56,30 +59,56 @@ def asks_running_total(question: str) -> bool:
 
 
 def find_hits(query: Query, store: Store, report_id: str, wanted: set[str]) -> list[Hit]:
+    """Every count of the report in a clause that shares enough of the question's words, scored.
+    Words are weighted by how rare they are among the report's clauses (受理 says more than 政府信息
+    公开, which every clause of such a report repeats); the clause before, in the same sentence,
+    counts half (it often names what the number counts: “行政执法公示”专栏…，今年共公开632条信息)."""
     text = store.report_text(report_id)
     view = matching_view(text)
-    info = store.report_info(report_id) or {}
-    boiler = info.get("boilerplate", [])
-    unit = UNIT_IN_QUESTION.search(matching_view(query.question))
+    boiler = (store.report_info(report_id) or {}).get("boilerplate", [])
+    units = wanted_units(query.question)
     running = asks_running_total(query.question)
+    clauses = [(a, b) for a, b in _clauses(view) if not any(s <= a < e for s, e in boiler)]
+    grams = [_bigrams(view[a:b]) for a, b in clauses]
+    idf = _idf(grams)
+    rare = max(idf.values(), default=1.0)
+    total = sum(idf.get(g, rare) for g in wanted)
     hits = []
-    clauses = _clauses(view)
-    for start, end in clauses:
-        if any(s <= start < e for s, e in boiler):
+    for i, (start, end) in enumerate(clauses):
+        own = wanted & grams[i]
+        joined = i > 0 and clauses[i - 1][1] < len(view) and view[clauses[i - 1][1]] in "，,：:、（("
+        context = (wanted & grams[i - 1]) - own if joined else set()
+        weight = sum(idf[g] for g in own) + 0.5 * sum(idf[g] for g in context)
+        if len(own) < 1 or len(own | context) < MIN_SHARED or weight < MIN_SHARE * total:
             continue
-        clause = view[start:end]
-        score, shared = statement_score(wanted, clause, running)
-        if shared < MIN_SHARED or shared < MIN_SHARE * len(wanted):
-            continue
+        score = weight - 0.05 * len(grams[i] - wanted) - (2 if bool(RUNNING_TOTAL.search(view[start:end])) != running else 0)
         numbers = [n for n in find_numbers(text[start:end]) if n.kind == "count" and n.unit]
-        if unit:
-            numbers = [n for n in numbers if n.unit == unit.group(1)]
+        if units:
+            numbers = [n for n in numbers if n.unit in units]
         for n in numbers:
             n.start, n.end = n.start + start, n.end + start
             hits.append(Hit(score, n, (start, end), report_id))
-        if not numbers and NEGATION.search(clause) and not re.search(r"\d", clause):
-            hits.append(Hit(score, None, (start, end), report_id))
+        if not numbers and NEGATION.search(view[start:end]) and not re.search(r"\d", view[start:end]):
+            hits.append(Hit(score - 0.5, None, (start, end), report_id))  # a stated count wins a tie
     return sorted(hits, key=lambda h: -h.score)
+
+
+def _idf(grams: list[set[str]]) -> dict[str, float]:
+    df: dict[str, int] = {}
+    for g in grams:
+        for x in g:
+            df[x] = df.get(x, 0) + 1
+    n = len(grams) or 1
+    return {x: math.log(1 + n / c) for x, c in df.items()}
+
+
+def wanted_units(question: str) -> set[str]:
+    """The units a question asks in: 多少条 → 条; 金额/经费 → 元, 万元; none named → any."""
+    view = matching_view(question)
+    m = UNIT_IN_QUESTION.search(view)
+    if m:
+        return {m.group(1)}
+    return set(MONEY_UNITS) if MONEY.search(view) else set()
 
 
 def statement_score(wanted: set[str], clause: str, running: bool) -> tuple[float, int]:

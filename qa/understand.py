@@ -134,13 +134,29 @@ def _metric_names() -> list[tuple[str, str, bool, int]]:
     return out
 
 
+EN_FILLER = {"of", "the", "to", "by", "in", "for", "a", "an", "and", "on", "its", "their"}
+
+
+def _stems(phrase: str) -> tuple[str, ...]:
+    """English words cut to 5 letters: 'proactively disclose' and 'proactive disclosures' agree."""
+    return tuple(w[:5] for w in re.findall(r"[a-z]+", phrase.lower()) if w not in EN_FILLER)
+
+
 def find_metric(view: str) -> str | None:
+    """The most specific metric the question names: Chinese names as substrings; English names
+    word by word (each word's first letters, in any order and inflection)."""
     lower = view.lower()
+    words = re.findall(r"[a-z]+", lower)
     best: tuple[int, int, str] | None = None
     for name, metric, english, prio in _metric_names():
-        hit = re.search(rf"(?<![a-z]){re.escape(name)}", lower) if english else (name in view)
+        if english:
+            stems = _stems(name)
+            hit = bool(stems) and all(any(w.startswith(s) for w in words) for s in stems)
+            size = sum(map(len, stems)) + len(stems)
+        else:
+            hit, size = name in view, len(name)
         if hit:
-            key = (prio, len(name), metric)
+            key = (prio, size, metric)
             if best is None or key[:2] > best[:2]:
                 best = key
     return best[2] if best else None
