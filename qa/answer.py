@@ -27,7 +27,7 @@ EN_QUALIFIER = {Qualifier.approx: "about {n}", Qualifier.at_least: "more than {n
 
 
 def _num(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() else f"{value:g}"
+    return str(int(value)) if float(value).is_integer() else f"{value:.6f}".rstrip("0").rstrip(".")
 
 
 def format_value(f: Fact, english: bool) -> str:
@@ -288,8 +288,8 @@ def which_agency_answer(query: Query, store: Store, held: dict[str, list[int]]) 
         mention = (query.agency_mentions or ["?"])[0]
         when = f" with a {query.years[0]} report" if english and query.years else (
             f"有{query.years[0]}年报告的" if query.years else "")
-        text = (f"“{mention}” fits {len(query.agency_candidates)} agencies{when}; which one do you mean?"
-                if english else f"“{mention}”可指{len(query.agency_candidates)}个{when}机关，请指明是哪一个：")
+        text = (f"“{mention}” fits these agencies{when}; which one do you mean?"
+                if english else f"“{mention}”可指以下{when}机关，请指明是哪一个：")
     else:
         names = closest_agencies(query.unknown_agency, held)
         text = (f"No report of {query.unknown_agency} has been ingested, so I cannot say."

@@ -7,8 +7,8 @@ suffix (局, 办→办公室, 委→委员会 …). An English mention is linked
 place (pypinyin) and a small glossary of institutional terms (`qa/data/glossary.toml`).
 
 Several agencies fitting one mention is never resolved by guessing: the year the question names
-narrows them, a clearly closer form wins (平潭财政局 is 平潭县财政局, one character dropped, not
-平潭综合实验区财政金融局, seven dropped), and otherwise the question is ambiguous and the answer
+narrows them, a nearly exact form wins (平潭财政局 is 平潭县财政局, one character dropped, not
+平潭综合实验区财政金融局, seven dropped; 平潭经发局 fits both 经济发展局 and is ambiguous), and otherwise the question is ambiguous and the answer
 lists the candidates. A mention that fits nothing is an unknown agency: the answer abstains and
 names the closest ingested agencies with the years held.
 """
@@ -34,7 +34,8 @@ NOT_NAME = re.compile(r"[的了吗呢是在有和与及或对向从为年月日�
 # Characters of institution words and place levels: a mention made only of these names nothing.
 GENERIC_CHARS = set("人民政府办公室厅委员会局部署省市县区")
 MAX_MENTION = 24
-CLEAR_MARGIN = 3  # skipped characters by which a closer short form must beat the next one
+NEAR_EXACT = 1  # a short form that drops at most this many characters (平潭财政局 for 平潭县财政局) ...
+CLEAR_MARGIN = 3  # ... wins over one that drops at least this many more; otherwise: ambiguous
 
 
 @dataclass
@@ -134,7 +135,8 @@ def _unmodified(view: str, m: Mention, fits: list[tuple[int, int, str]]) -> Ment
     if kept:
         return Mention(m.text, m.start, m.end, kept)
     start = m.start
-    while start > 0 and re.match(r"[\u4e00-\u9fff]", view[start - 1]) and not NOT_NAME.match(view[start - 1]):
+    while start > 0 and re.match(r"[\u4e00-\u9fff]", view[start - 1]) and (
+            view[start - 1] in "与和及" or not NOT_NAME.match(view[start - 1])):  # 自然资源与规划局
         start -= 1
     return Mention(view[start:m.end], start, m.end, [])
 
@@ -171,7 +173,7 @@ GENERIC_EN = {"ministry", "bureau", "office", "commission", "committee", "govern
 
 def english_mentions(question: str, names: tuple[str, ...]) -> list[Mention]:
     lower = question.lower().replace("’", "'")
-    words = [(m.group(0), m.start(), m.end()) for m in re.finditer(r"[a-z][a-z'\-]*", lower)]
+    words = [(m.group(0).removesuffix("'s"), m.start(), m.end()) for m in re.finditer(r"[a-z][a-z'\-]*", lower)]
     terms = glossary()["terms"]
     stop = set(glossary()["stop"])
     out: list[Mention] = []
@@ -251,8 +253,9 @@ def link_agencies(view: str, question: str, agency_years: Mapping[str, Iterable[
     if not mentions:  # only a place named ("平潭2021年…"): its agencies are the candidates
         place = _place_candidates(view, names)
         if place:
-            mentions.append(Mention(place[0], -1, -1, place[1]))
-            result.from_place = True
+            narrowed = _named_after_place(view, *place)
+            mentions.append(narrowed or Mention(place[0], -1, -1, place[1]))
+            result.from_place = narrowed is None
     for m in sorted(mentions, key=lambda m: m.start):
         chosen = _choose(m, names, agency_years, years)
         if not m.agencies:
@@ -283,6 +286,28 @@ def _place_candidates(view: str, names: tuple[str, ...]) -> Optional[tuple[str, 
     return best
 
 
+def _named_after_place(view: str, place: str, agencies: list[str]) -> Optional[Mention]:
+    """“平潭国资”微信公众号: the place and a short form without its suffix (国资 → 国有资产管理局) name
+    one agency when exactly one of the place's agencies has those characters in order."""
+    at = view.find(place)
+    run = re.match(r"[\u4e00-\u9fff]*", view[at + len(place):]).group(0)[:8]
+    for n in range(len(run), 1, -1):
+        text = place + run[:n]
+        fits = [a for a in agencies if _in_order(text, a)]
+        if len(fits) == 1:
+            return Mention(text, at, at + len(text), fits)
+    return None
+
+
+def _in_order(mention: str, name: str) -> bool:
+    pos = 0
+    for ch in mention:
+        pos = name.find(ch, pos) + 1
+        if not pos:
+            return False
+    return True
+
+
 def _choose(m: Mention, names: tuple[str, ...], agency_years: Mapping[str, Iterable[int]],
             years: set[int]) -> Optional[str]:
     if not m.agencies:
@@ -293,7 +318,7 @@ def _choose(m: Mention, names: tuple[str, ...], agency_years: Mapping[str, Itera
     if len(candidates) == 1:
         return candidates[0]
     ranked = [f for f in _rank(m, names) if f[2] in candidates]
-    if len(ranked) >= 2 and ranked[0][0] + CLEAR_MARGIN <= ranked[1][0]:
+    if len(ranked) >= 2 and ranked[0][0] <= NEAR_EXACT and ranked[0][0] + CLEAR_MARGIN <= ranked[1][0]:
         return ranked[0][2]
     return None
 

