@@ -174,6 +174,8 @@ def open_number_answer(query: Query, store: Store) -> tuple[Optional[Answer], fl
     lines = list(dict.fromkeys(
         f"{f.agency} ({f.year}): {format_value(f, english)}" if english else f"{f.agency}{f.year}年：{format_value(f, english)}"
         for f in facts))
+    change = _change_line(facts, english) if query.intent == "compare" and unique else None
+    lines += [change] if change else []
     lead = "The report states:" if english else "报告原文："
     quotes = [f"[{i + 1}] “{' '.join(f.quote.split())}”" for i, f in enumerate(facts)]
     single = facts[0] if unique and len({(f.report_id, f.value) for f in facts}) == 1 else None
@@ -194,6 +196,8 @@ def _prefer_open_number(query: Query, store: Store, answer: Answer) -> Answer:
     facts are missing, when it picks one of several values the report states, or when it
     matches the question clearly better than every fact's clause. A table cell asked for by
     its column or by the table's words stays with the table."""
+    if answer.mode == "abstain" and query.agencies and query.intent in ("lookup", "compare"):
+        return open_number_answer(query, store)[0] or answer
     if query.intent != "lookup" or not query.agencies or query.scope or TABLE_WORDS.search(query.question):
         return answer
     from qa.open_numbers import asks_running_total, fact_clause, question_bigrams, statement_score
