@@ -93,6 +93,8 @@ def _derived_from_parts(query: Query, store: Store) -> tuple[list[Fact], list[Fa
 
 
 def fact_answer(query: Query, store: Store) -> Optional[Answer]:
+    from qa.open_numbers import wanted_units
+
     english = query.language in ("en", "mixed")
     facts = _select(store.facts(query.metric, query.agencies, query.years), query.scope)
     parts: list[Fact] = []
@@ -116,7 +118,8 @@ def fact_answer(query: Query, store: Store) -> Optional[Answer]:
     if len({(f.value, f.qualifier) for f in readable if (f.report_id, f.scope) == (first.report_id, first.scope)}) > 1:
         warnings.append("the report states this figure more than once, with different values: all are listed")
     distinct = {(f.agency, f.year, f.value, f.qualifier) for f in readable}
-    single = readable[0] if len(distinct) == 1 else None
+    units = wanted_units(query.question)  # 3次 and 3场 say the same: give the unit the question asks in
+    single = min(readable, key=lambda f: f.unit not in units) if len(distinct) == 1 else None
     return Answer(
         question=query.question, text=text, mode="fact", value=single.value if single else None,
         unit=single.unit if single else "", qualifier=single.qualifier if single else None,
@@ -196,6 +199,11 @@ def _prefer_open_number(query: Query, store: Store, answer: Answer) -> Answer:
     facts are missing, when it picks one of several values the report states, or when it
     matches the question clearly better than every fact's clause. A table cell asked for by
     its column or by the table's words stays with the table."""
+    from qa.open_numbers import template_metrics
+
+    templates = {(store.report_info(r) or {}).get("template") for r in store.report_ids(query.agencies, query.years)}
+    if query.metric in template_metrics() and templates & {"t2019", "t2021"}:
+        return answer  # the template's own table row answers it, or nothing does
     if answer.mode == "abstain" and query.agencies and query.intent in ("lookup", "compare"):
         return open_number_answer(query, store)[0] or answer
     if query.intent != "lookup" or not query.agencies or query.scope or TABLE_WORDS.search(query.question):

@@ -31,7 +31,7 @@ QUESTION_WORDS = re.compile(
     r"|数量|报告中|报告|政府信息公开工作|年度|全年|本年|哪些|什么|[的了共有年度在该吗呢是]|\d+|[^\u4e00-\u9fff]")
 CLAUSE_END = re.compile(r"[。！？!?；;，,：:、]|[（(](?=其中|含|包括)|\n\s*\n|(?<=[\u4e00-\u9fff]) {2,}")
 SENTENCE_END = re.compile(r"[。！？!?；;]|\n\s*\n")
-RUNNING_TOTAL = re.compile(r"累计|历年|截至|截止")
+RUNNING_TOTAL = re.compile(r"历年|截至|截止|至今|累计总|总累计")  # 全年累计 is the year's own total
 UNIT_IN_QUESTION = re.compile(r"(?:多少|几)\s*(人次|万元|[个名人件场条次期份篇项家批部册本户类处所位宗笔卷期])")
 MONEY = re.compile(r"金额|经费|资金|费用|多少钱|收费")
 MONEY_UNITS = ("元", "万元", "亿元")
@@ -78,6 +78,14 @@ def _english_terms(view: str) -> list[str]:
             found.append(zh)
             lower = lower[:m.start()] + " " * (m.end() - m.start()) + lower[m.end():]
     return found
+
+
+def template_metrics() -> frozenset[str]:
+    """Metrics whose home is a row of the 2019/2021 template tables: in a template report the
+    table answers them (a bare cell has no unit, so the sentence search cannot read it)."""
+    from qa.facts.tables import APPLICATION_ROWS, ART20_ROWS, REVIEW_METRICS
+
+    return frozenset([m for m, _ in APPLICATION_ROWS + ART20_ROWS] + REVIEW_METRICS)
 
 
 def asks_running_total(question: str) -> bool:
