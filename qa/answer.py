@@ -201,6 +201,8 @@ def _prefer_open_number(query: Query, store: Store, answer: Answer) -> Answer:
     its column or by the table's words stays with the table."""
     from qa.open_numbers import template_metrics
 
+    if answer.mode not in ("fact", "abstain"):
+        return answer
     templates = {(store.report_info(r) or {}).get("template") for r in store.report_ids(query.agencies, query.years)}
     if query.metric in template_metrics() and templates & {"t2019", "t2021"}:
         return answer  # the template's own table row answers it, or nothing does
@@ -210,14 +212,14 @@ def _prefer_open_number(query: Query, store: Store, answer: Answer) -> Answer:
         return answer
     from qa.open_numbers import asks_running_total, fact_clause, question_bigrams, statement_score
 
-    opened, _ = open_number_answer(query, store)
-    if opened is None or (answer.mode == "fact" and opened.value is None):
-        return answer
-    if answer.mode != "fact":
-        return opened
     stated = {f.value for f in _select(store.facts(query.metric, query.agencies, query.years), None)}
     wanted, running = question_bigrams(query), asks_running_total(query.question)
-    fact_shared = max(statement_score(wanted, fact_clause(f), running)[1] for f in answer.facts)
+    fact_shared = max((statement_score(wanted, fact_clause(f), running)[1] for f in answer.facts), default=0)
+    if answer.mode == "fact" and len(stated) <= 1 and len(wanted) < fact_shared + OPEN_MARGIN:
+        return answer  # one value, and no sentence could match the question clearly better
+    opened, _ = open_number_answer(query, store)
+    if opened is None or opened.value is None:
+        return answer
     open_shared = max(statement_score(wanted, fact_clause(f), running)[1] for f in opened.facts)
     arbiter = len(stated) > 1 and opened.value in stated
     if not arbiter and open_shared < fact_shared + OPEN_MARGIN:

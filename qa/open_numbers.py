@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Optional
@@ -92,52 +92,82 @@ def asks_running_total(question: str) -> bool:
     return bool(RUNNING_TOTAL.search(matching_view(question)))
 
 
+@dataclass
+class ReportClauses:
+    """A report cut into clauses once (reports are immutable: their id is their content hash)."""
+    text: str
+    view: str
+    spans: list[tuple[int, int]]
+    grams: list[set[str]]
+    idf: dict[str, float]
+    new_sentence: list[bool]  # the clause starts a sentence
+    running: list[bool]  # the clause states a running total
+    counts: dict[int, list[NumberMention]] = field(default_factory=dict)  # clause → its counts, when read
+
+    def counts_in(self, i: int) -> list[NumberMention]:
+        """The counts with a unit that clause i states (offsets in the report), read once."""
+        if i not in self.counts:
+            start, end = self.spans[i]
+            found = [n for n in find_numbers(self.text[start:end])
+                     if n.kind == "count" and n.unit and _plain(n, self.view[start:end])]
+            for n in found:
+                n.start, n.end = n.start + start, n.end + start
+            self.counts[i] = found
+        return self.counts[i]
+
+
+@lru_cache(maxsize=512)
+def report_clauses(store: Store, report_id: str) -> ReportClauses:
+    text = store.report_text(report_id)
+    view = matching_view(text)
+    boiler = (store.report_info(report_id) or {}).get("boilerplate", [])
+    spans = [(a, b) for a, b in _clauses(view) if not any(s <= a < e for s, e in boiler)]
+    grams = [_bigrams(view[a:b]) for a, b in spans]
+    new_sentence = [i == 0 or bool(SENTENCE_END.search(view, spans[i - 1][1], a)) for i, (a, _) in enumerate(spans)]
+    running = [bool(RUNNING_TOTAL.search(view[a:b])) for a, b in spans]
+    return ReportClauses(text, view, spans, grams, _idf(grams), new_sentence, running)
+
+
 def find_hits(query: Query, store: Store, report_id: str, wanted: set[str]) -> list[Hit]:
     """Every count of the report in a clause that shares enough of the question's words, scored.
     Words are weighted by how rare they are among the report's clauses (受理 says more than 政府信息
     公开, which every clause of such a report repeats); the sentence's earlier clauses count less
     (they often name what the number counts: “行政执法公示”专栏…，今年共公开632条信息)."""
-    text = store.report_text(report_id)
-    view = matching_view(text)
-    boiler = (store.report_info(report_id) or {}).get("boilerplate", [])
+    rc = report_clauses(store, report_id)
     units = wanted_units(query.question)
     running = asks_running_total(query.question)
-    clauses = [(a, b) for a, b in _clauses(view) if not any(s <= a < e for s, e in boiler)]
-    grams = [_bigrams(view[a:b]) for a, b in clauses]
-    idf = _idf(grams)
-    rare = max(idf.values(), default=1.0)
-    total = sum(idf.get(g, rare) for g in wanted)
+    rare = max(rc.idf.values(), default=1.0)
+    total = sum(rc.idf.get(g, rare) for g in wanted)
     hits = []
     sentence: set[str] = set()  # the question's words in the sentence's earlier clauses
-    for i, (start, end) in enumerate(clauses):
-        if i == 0 or SENTENCE_END.search(view, clauses[i - 1][1], start):
+    for i, (start, end) in enumerate(rc.spans):
+        if rc.new_sentence[i]:
             sentence = set()
-        own = wanted & grams[i]
+        own = wanted & rc.grams[i]
         context = sentence - own
         sentence |= own
-        weight = sum(idf[g] for g in own) + CONTEXT_WEIGHT * sum(idf[g] for g in context)
-        if len(own) < 1 or len(own | context) < MIN_SHARED or weight < MIN_SHARE * total:
+        if not own:
             continue
-        if bool(RUNNING_TOTAL.search(view[start:end])) != running:
+        weight = sum(rc.idf[g] for g in own) + CONTEXT_WEIGHT * sum(rc.idf[g] for g in context)
+        if len(own | context) < MIN_SHARED or weight < MIN_SHARE * total:
+            continue
+        if rc.running[i] != running:
             continue  # a running total answers only a question about one, and the other way round
-        score = weight - 0.05 * len(grams[i] - wanted)
-        numbers = [n for n in find_numbers(text[start:end]) if n.kind == "count" and n.unit and _plain(n, view)]
-        if units:
-            numbers = [n for n in numbers if n.unit in units]
-        for n in numbers:
-            n.start, n.end = n.start + start, n.end + start
-            hits.append(Hit(score, n, (start, end), report_id))
-        if not numbers and NEGATION.search(view[start:end]) and not re.search(r"\d", view[start:end]):
+        score = weight - 0.05 * len(rc.grams[i] - wanted)
+        numbers = [n for n in rc.counts_in(i) if not units or n.unit in units]
+        hits += [Hit(score, n, (start, end), report_id) for n in numbers]
+        clause = rc.view[start:end]
+        if not numbers and NEGATION.search(clause) and not re.search(r"\d", clause):
             hits.append(Hit(score - 0.5, None, (start, end), report_id))  # a stated count wins a tie
     return sorted(hits, key=lambda h: -h.score)
 
 
-def _plain(n: NumberMention, view: str) -> bool:
+def _plain(n: NumberMention, clause: str) -> bool:
     """A count as a report writes one: digits, or Chinese numerals that are not part of a word
-    (统一部署 is not "1 部": a lone 一 counts only after 共/了/计/达/有/约/近)."""
+    (统一部署 is not "1 部": a lone 一 counts only after 共/了/计/达/有/约/近). Offsets: in the clause."""
     if re.search(r"\d", n.raw) or len(n.raw) > 1:
         return True
-    return n.start > 0 and view[n.start - 1] in "共了计达有约近余发开办举召"
+    return n.start > 0 and clause[n.start - 1] in "共了计达有约近余发开办举召"
 
 
 def _idf(grams: list[set[str]]) -> dict[str, float]:
@@ -219,9 +249,9 @@ def best_hits(query: Query, store: Store, report_ids: list[str]) -> tuple[list[H
 def hit_fact(hit: Hit, store: Store) -> Fact:
     """The hit as a Fact (metric "open"), quoting its sentence."""
     info = store.report_info(hit.report_id) or {}
-    text = store.report_text(hit.report_id)
-    view = matching_view(text)
-    a, b = _sentence_around(view, hit.clause)
+    rc = report_clauses(store, hit.report_id)
+    text = rc.text
+    a, b = _sentence_around(rc.view, hit.clause)
     n = hit.number
     start, end = (n.start, n.end) if n else hit.clause
     around = [s for s in store.sections_of(hit.report_id) if s.start <= start < s.end]
