@@ -23,6 +23,39 @@ def _fail(message: str, code: int = 1) -> None:
     raise typer.Exit(code)
 
 
+def resolve_agency(name: str, store) -> str:
+    """The one agency resolver of `qa facts`, `qa trend` and the REPL: the same linking as `qa ask`
+    (aliases, short forms, English names) over the agencies of the store. ValueError, naming the
+    closest known agencies, when the name links to no ingested agency or to several."""
+    from qa.normalize import matching_view
+    from qa.understand import find_agencies
+
+    known = store.agencies()
+    found = [a for a in find_agencies(matching_view(name), known) if a in known]
+    if len(found) == 1:
+        return found[0]
+    if found:
+        raise ValueError(f"{name!r} names several agencies ({', '.join(found)}): give one")
+    raise ValueError(f"unknown agency {name!r}: no ingested report is of it; "
+                     f"closest known: {', '.join(closest_agencies(name, known))}")
+
+
+def closest_agencies(name: str, known: list[str], n: int = 3) -> list[str]:
+    """Known agencies whose name or alias looks most like `name` (difflib on the matching view)."""
+    import difflib
+
+    from qa.meta import known_agencies
+    from qa.normalize import matching_view
+
+    names = {a: a for a in known}
+    for canonical, info in known_agencies().items():
+        if canonical in names:
+            names.update({alias: canonical for alias in info.get("aliases", []) + info.get("en", [])})
+    view = matching_view(name).lower()
+    ranked = sorted(names, key=lambda k: -difflib.SequenceMatcher(None, view, k.lower()).ratio())
+    return list(dict.fromkeys(names[k] for k in ranked))[:n]
+
+
 @app.command()
 def ingest(
     paths: List[Path] = typer.Argument(..., help="Report files or folders (searched recursively)."),
@@ -124,7 +157,6 @@ def facts(
 ):
     """Show or export the facts table (schema: docs/facts_schema.md)."""
     from qa.ingest import ensure_seeded, open_store
-    from qa.meta import canonical_agency
     from qa.render import print_facts
 
     if fmt not in ("table", "csv", "json", "parquet"):
@@ -133,7 +165,11 @@ def facts(
         _fail("parquet is binary: give a file with --output FILE")
     ensure_seeded()
     store = open_store()
-    rows = store.facts(metric, [canonical_agency(agency)] if agency else [], [year] if year else [])
+    try:
+        agencies = [resolve_agency(agency, store)] if agency else []
+    except ValueError as exc:
+        _fail(str(exc))
+    rows = store.facts(metric, agencies, [year] if year else [])
     if fmt == "parquet":
         from qa.export import write_parquet
 

@@ -107,3 +107,38 @@ def test_llm_unreachable_falls_back_to_cited_extracts(store, settings):
     assert any("LLM not available" in w for w in answer.warnings)
     fact = qa.ask("辽宁省外办2020年收到多少政府信息公开申请?", settings=down)
     assert fact.mode == "fact" and fact.value == 0  # numbers never need the LLM
+
+
+# ---------------------------------------------------------------------------- issue 13: what a new user trips over
+def test_cli_facts_and_trend_resolve_agencies_as_ask_does(store, data_dir):
+    """Point 2: the aliases `qa ask` understands work in `qa facts` / `qa trend`; an unknown agency is an error."""
+    proc = run(["facts", "--agency", "长春市外侨办", "--format", "json"], data_dir)
+    rows = json.loads(proc.stdout)
+    assert rows and {r["agency"] for r in rows} == {"长春市人民政府外事(侨务)办公室"}
+    proc = run(["facts", "--agency", "Ministry of Foreign Affairs", "--year", "2013", "--format", "json"], data_dir)
+    rows = json.loads(proc.stdout)
+    assert rows and {(r["agency"], r["year"]) for r in rows} == {("外交部", 2013)}
+    proc = run(["facts", "--agency", "商务部"], data_dir)
+    assert proc.returncode == 1 and proc.stdout == ""
+    assert proc.stderr.count("\n") == 1 and "商务部" in proc.stderr and "closest known: 外交部" in proc.stderr
+    proc = run(["trend", "review_total", "--agency", "foreign ministry", "--json"], data_dir)
+    assert proc.returncode == 0 and {p["agency"] for p in json.loads(proc.stdout)["rows"]} == {"外交部"}
+    proc = run(["trend", "review_total", "--agency", "商务部"], data_dir)
+    assert proc.returncode == 1 and "closest known" in proc.stderr
+
+
+def test_repl_facts_resolves_agencies_and_help_keeps_arguments(store):
+    """Points 2 and 8: `:facts <English name> <year>` resolves; `:help` shows `:facts [agency] [year]`."""
+    from rich.console import Console
+
+    from qa.repl import handle_command
+
+    console = Console(record=True, width=200, color_system=None)
+    state = {"mode": "none", "last": None}
+    assert handle_command(":help", state, console)
+    assert ":facts [agency] [year]" in console.export_text()
+    handle_command(":facts Ministry of Foreign Affairs 2012", state, console)
+    text = console.export_text()
+    assert "外交部" in text and "2012" in text and "2013" not in text.split("agency")[1]
+    handle_command(":facts 商务部", state, console)
+    assert "unknown agency '商务部'" in console.export_text()
