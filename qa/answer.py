@@ -55,6 +55,21 @@ def scope_name(scope: str, english: bool) -> str:
     return (info.get("en") or [scope])[0] if english else (info.get("zh") or [scope])[0]
 
 
+def agency_label(agency: Optional[str], english: bool) -> str:
+    """An agency as a user reads it: a report that names none is said so, never "None"."""
+    return agency or ("agency not stated" if english else "未注明机关")
+
+
+def parts_note(parts: list[Fact], english: bool) -> str:
+    """How a figure was added up from its parts, in the vocabulary's words (never metric ids)."""
+    return " + ".join(f"{metric_name(f.metric, english)} {format_value(f, english)}" for f in parts)
+
+
+def unique_citations(cites: list[Citation]) -> list[Citation]:
+    """Each quoted span once (two facts from one sentence or row share one citation)."""
+    return list({(c.report_id, c.start, c.end): c for c in cites}.values())
+
+
 def fact_citation(f: Fact, store: Store) -> Citation:
     from qa.read import page_of
 
@@ -85,7 +100,7 @@ def _derived_from_parts(query: Query, store: Store) -> tuple[list[Fact], list[Fa
             first = fs[0]
             derived.append(first.model_copy(update={
                 "metric": query.metric, "value": sum(f.value for f in fs), "scope": "",
-                "note": "sum of " + ", ".join(f"{f.metric}={_num(f.value)}" for f in fs),
+                "note": parts_note(fs, query.language in ("en", "mixed")),
                 "qualifier": Qualifier.exact if all(f.qualifier is Qualifier.exact for f in fs) else Qualifier.approx,
             }))
             used += fs
@@ -102,9 +117,9 @@ def fact_answer(query: Query, store: Store) -> Optional[Answer]:
     if not readable:
         return abstain_answer(query, store, facts)
     readable, also = _prefer_matching_statement(readable, query.question)
-    cites = [fact_citation(f, store) for f in (parts or readable)[:MAX_LISTED]]
+    cites = unique_citations([fact_citation(f, store) for f in (parts or readable)[:MAX_LISTED]])
     # one line per distinct statement: a prose sentence and a table cell saying the same thing share it
-    lines = list(dict.fromkeys(_fact_line(f, english) for f in readable))[:MAX_LISTED]
+    lines = list(dict.fromkeys(_fact_line(f, english, derived=bool(parts)) for f in readable))[:MAX_LISTED]
     if len(readable) > MAX_LISTED:
         lines.append(f"… {len(readable) - MAX_LISTED} more" if english else f"……另有{len(readable) - MAX_LISTED}条")
     change = _change_line(readable, english) if query.intent == "compare" else None
@@ -159,15 +174,15 @@ def _prefer_matching_statement(facts: list[Fact], question: str) -> tuple[list[F
     return keep, also
 
 
-def _fact_line(f: Fact, english: bool) -> str:
+def _fact_line(f: Fact, english: bool, derived: bool = False) -> str:
     name = metric_name(f.metric, english)
     if f.scope and f.scope not in ("total", "decisions"):
         name += f" ({scope_name(f.scope, english)})" if english else f"（{scope_name(f.scope, english)}）"
     value = format_value(f, english)
-    how = f" — {f.note}" if f.note.startswith("sum of") else ""
+    agency = agency_label(f.agency, english)
     if english:
-        return f"{f.agency} ({f.year}): {name}: {value}{how}"
-    return f"{f.agency}{f.year}年{name}：{value}{how}"
+        return f"{agency} ({f.year}): {name}: {value}" + (f" (sum of {f.note})" if derived else "")
+    return f"{agency}{f.year}年{name}：{value}" + (f"（{f.note}之和）" if derived else "")
 
 
 def _change_line(facts: list[Fact], english: bool) -> Optional[str]:
@@ -194,8 +209,9 @@ def abstain_answer(query: Query, store: Store, unreadable: list[Fact] = ()) -> A
     if not report_ids:
         who = "、".join(query.agencies) or ("any agency" if english else "任何机关")
         when = "/".join(map(str, query.years)) or ("any year" if english else "任何年度")
-        text = (f"No report of {who} for {when} has been ingested, so I cannot say."
-                if english else f"尚未收录{who}{when}年的报告，无法回答。")
+        held = _years_held(store, query.agencies, english)
+        text = (f"No report of {who} for {when} has been ingested{held}, so I cannot say."
+                if english else f"尚未收录{who}{when}年的报告{held}，无法回答。")
     else:
         kind = vocabulary()["metrics"].get(query.metric or "", {}).get("kind")
         for rid in report_ids[:MAX_LISTED]:
@@ -207,6 +223,19 @@ def abstain_answer(query: Query, store: Store, unreadable: list[Fact] = ()) -> A
     warnings = list(query.unsupported) + [f.note for f in unreadable if f.note]
     return Answer(question=query.question, text=text, mode="abstain", citations=cites, query=query,
                   verification="n/a", warnings=warnings)
+
+
+def _years_held(store: Store, agencies: list[str], english: bool) -> str:
+    """The years the store holds for the agencies asked about, e.g. "（已收录：外交部 2012、2013）"."""
+    years: dict[str, set[int]] = defaultdict(set)
+    for r in store.reports():
+        if r["agency"] in agencies and r["year"]:
+            years[r["agency"]].add(r["year"])
+    if not years:
+        return ""
+    if english:
+        return " (reports held: " + "; ".join(f"{a}: {', '.join(map(str, sorted(ys)))}" for a, ys in years.items()) + ")"
+    return "（已收录：" + "；".join(f"{a}{'、'.join(map(str, sorted(ys)))}年" for a, ys in years.items()) + "）"
 
 
 def _section_pointer(store: Store, report_id: str, kind: Optional[str]) -> list[Citation]:
