@@ -4,12 +4,33 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import List, Optional
+from typing import List, Literal, Optional
 
 import typer
 
-app = typer.Typer(add_completion=False, no_args_is_help=True,
+# Plain click help: typer's rich panels print "<bool>" after flags, as if --json took a value.
+app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
                   help="Cited answers from Chinese government information-disclosure annual reports.")
+
+
+# How questions the facts table cannot answer are answered: cited extracts only, the bundled local
+# LLM, or an OpenAI-compatible server. A Literal, so typer refuses any other value.
+Mode = Literal["none", "local", "openai"]
+
+
+# Settings a question depends on, shown under `qa ask --help` (descriptions from qa.settings).
+ASK_VARIABLES = ("data_dir", "llm", "embedder", "top_k", "openai_base_url", "openai_model", "llm_model_path",
+                 "auto_ingest_seeds")
+
+
+def variables_help(names) -> str:
+    """The QA_* variables of these settings, one a line, for a command's --help."""
+    from qa.settings import Settings
+
+    fields = Settings.model_fields
+    width = max(len(f"QA_{n}") for n in names)
+    lines = [f"  {('QA_' + n.upper()).ljust(width)}  {fields[n].description}" for n in names]
+    return "\b\nEnvironment variables:\n" + "\n".join(lines)
 
 
 def _console(stderr: bool = False):
@@ -98,8 +119,7 @@ def doctor(check_only: bool = typer.Option(False, "--check", help="Report proble
 
     report = run_doctor(repair=not check_only)
     console = _console()
-    console.print(f"pending reports: {report.pending_removed}; orphan rows: {report.orphan_rows}; "
-                  f"vectors missing: {report.vectors_missing}; orphan vectors: {report.vectors_orphaned}")
+    console.print(doctor_table(report))
     for path in report.reports_reindexed:
         console.print(f"re-indexed {path}")
     console.print("[green]consistent[/green]" if report.ok else
@@ -108,13 +128,35 @@ def doctor(check_only: bool = typer.Option(False, "--check", help="Report proble
         raise typer.Exit(1)
 
 
-@app.command()
+def doctor_table(report):
+    """What `qa doctor` checked, one row a check: count found and whether it is fine."""
+    from rich.table import Table
+
+    table = Table("check", "found", "status", title="facts table and vector store", title_justify="left")
+    rows = [("reports left pending by a crash", report.pending_removed)]
+    rows += [(f"orphan rows in {name}", n) for name, n in report.orphan_rows.items()]
+    rows += [("chunks without vectors", report.vectors_missing), ("vectors without chunks", report.vectors_orphaned)]
+    for check, n in rows:
+        table.add_row(check, str(n), "[green]ok[/green]" if not n else "[yellow]problem[/yellow]")
+    return table
+
+
+ASK_EXAMPLES = """\b
+Examples:
+  qa ask "外交部2013年因政府信息公开申请行政复议的案件有多少起?"
+  qa ask "how many 行政复议 cases did 外交部 report in 2013?"
+  qa ask --mode none "辽宁省外办2020年存在哪些问题?"
+  qa ask --json "外交部2012年收到多少申请?"
+"""
+
+
+@app.command(epilog=ASK_EXAMPLES + "\n" + variables_help(ASK_VARIABLES))
 def ask(
     question: str = typer.Argument(..., help="The question, in Chinese (simplified/traditional) or English."),
-    mode: Optional[str] = typer.Option(None, help="none / local / openai (default: QA_LLM)."),
+    mode: Optional[Mode] = typer.Option(None, help="How non-numeric questions are answered (default: QA_LLM)."),
     json_out: bool = typer.Option(False, "--json", help="Print the Answer as JSON."),
 ):
-    """Answer one question, with citations."""
+    """Answer one question, with citations (numbers from the facts table, never from an LLM)."""
     from qa.answer import ask as run_ask
 
     console = _console()
@@ -140,7 +182,7 @@ def ask(
 
 
 @app.command()
-def chat(mode: Optional[str] = typer.Option(None, help="none / local / openai (default: QA_LLM).")):
+def chat(mode: Optional[Mode] = typer.Option(None, help="How non-numeric questions are answered (default: QA_LLM).")):
     """Interactive question answering (history, :help, :sources, :mode, :facts, :quit)."""
     from qa.repl import run
 

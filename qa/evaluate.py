@@ -33,7 +33,7 @@ import re
 import time
 from enum import Enum
 from pathlib import Path
-from typing import Any, Optional, Union
+from typing import Any, Literal, Optional, Union
 
 from pydantic import BaseModel, Field, field_validator, model_validator
 
@@ -791,23 +791,18 @@ def why_failed(r: QuestionResult) -> list[str]:
 
 
 # ---------------------------------------------------------------------------- CLI
-class EvalMode(str, Enum):
-    none = "none"
-    local = "local"
-    openai = "openai"
-
-
 def register(app) -> None:
     import typer
 
     @app.command("eval")
     def eval_command(
         gold: Optional[list[Path]] = typer.Option(
-            None, "--set", help="Gold questions (JSONL, see eval/README.md); repeatable. Default: every eval/gold*.jsonl."),
-        mode: EvalMode = typer.Option(EvalMode.none, help="How narrative questions are answered."),
-        json_out: Optional[Path] = typer.Option(None, "--json", help="Write the full report as JSON to this file."),
+            None, "--set", metavar="FILE", help="Gold questions (JSONL, see eval/README.md); repeatable. Default: every eval/gold*.jsonl."),
+        mode: Literal["none", "local", "openai"] = typer.Option("none", help="How narrative questions are answered."),
+        json_out: Optional[Path] = typer.Option(None, "--json", metavar="FILE",
+                                                help="Write the full report as JSON to this file."),
         reports: Optional[Path] = typer.Option(
-            None, "--reports", help="Ingest this folder (and the other reports the sets cite) into a temporary store."),
+            None, "--reports", metavar="DIR", help="Ingest this folder (and the other reports the sets cite) into a temporary store."),
         embedder: str = typer.Option(EVAL_STORE_EMBEDDER, help="Embedder of a temporary store (fast by default)."),
         gate: bool = typer.Option(False, "--gate", help="Exit 1 when a threshold fails."),
         thresholds: Path = typer.Option(DEFAULT_THRESHOLDS, help="Thresholds for --gate (TOML)."),
@@ -852,7 +847,7 @@ def register(app) -> None:
                           f"(embedder {store.embedder}) …")
 
         try:
-            report = run_eval(gold or None, mode=mode.value, reports_dir=reports, thresholds=limits or {},
+            report = run_eval(gold or None, mode=mode, reports_dir=reports, thresholds=limits or {},
                               on_result=progress, kinds=kind or None, limit=limit, embedder=embedder,
                               on_plan=planned)
         except (RuntimeError, ValueError) as exc:

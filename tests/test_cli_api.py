@@ -142,3 +142,22 @@ def test_repl_facts_resolves_agencies_and_help_keeps_arguments(store):
     assert "外交部" in text and "2012" in text and "2013" not in text.split("agency")[1]
     handle_command(":facts 商务部", state, console)
     assert "unknown agency '商务部'" in console.export_text()
+
+
+def test_cli_help_mode_choices_and_doctor_table(store, data_dir):
+    """Point 7: --mode refuses other values; flags do not look like they take values; ask --help shows an
+    example and the QA_* variables; doctor prints a table, not a dict."""
+    from typer.testing import CliRunner
+
+    from qa.cli import app
+
+    runner = CliRunner()
+    result = runner.invoke(app, ["ask", "--mode", "bogus", "外交部2013年收到多少申请?"])
+    assert result.exit_code == 2 and "'bogus' is not one of" in result.output
+    help_text = runner.invoke(app, ["ask", "--help"], env={"COLUMNS": "80"}).output
+    assert "<bool>" not in help_text and "--json " in help_text and "--help " in help_text
+    assert "Examples:" in help_text and 'qa ask "' in help_text
+    assert "QA_LLM" in help_text and "QA_DATA_DIR" in help_text and "QA_EMBEDDER" in help_text
+    proc = run(["doctor", "--check"], data_dir)
+    assert proc.returncode == 0, proc.stderr
+    assert "{" not in proc.stdout and "chunks without vectors" in proc.stdout and "│" in proc.stdout
