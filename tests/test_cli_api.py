@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import os
-import os
+import re
 import subprocess
 import sys
 
