@@ -175,3 +175,26 @@ def test_first_use_seed_ingest_is_reported_apart_from_the_answer(tmp_path):
     assert re.search(r"ingesting the bundled seed reports \(first use\)… done in \d+ s", proc.stderr), proc.stderr
     took = re.search(r"\(fact, (\d+) ms\)", proc.stdout)
     assert "119" in proc.stdout and took and int(took.group(1)) < 2000, proc.stdout
+
+
+def test_public_api_is_documented():
+    """Point 10: help(qa.ask) shows its parameters and a docstring; every field of the models is described."""
+    import inspect
+
+    import pydantic
+
+    import qa
+    import qa.types
+
+    params = inspect.signature(qa.ask).parameters
+    assert list(params) == ["question", "settings", "mode", "stream_to"]
+    assert qa.ask.__doc__ and "mode" in qa.ask.__doc__ and "citations" in qa.ask.__doc__
+    import qa.ingest  # noqa: F811 — the submodule must not replace the function
+
+    assert "agency" in inspect.signature(qa.ingest).parameters and qa.ingest.__doc__
+    models = [m for m in vars(qa.types).values()
+              if inspect.isclass(m) and issubclass(m, pydantic.BaseModel) and m.__module__ == "qa.types"]
+    undescribed = [f"{m.__name__}.{name}" for m in models for name, info in m.model_fields.items()
+                   if not info.description]
+    assert len(models) >= 8 and not undescribed, undescribed
+    assert qa.types.Answer.__doc__ and "ask" in qa.types.Answer.__doc__
