@@ -202,3 +202,13 @@ def test_cli_eval_json_and_gate(tmp_path, store):
     assert result.exit_code == 1, result.output
     result = runner.invoke(app, ["eval", "--set", str(tmp_path / "missing.jsonl")])
     assert result.exit_code == 2
+
+
+def test_eval_readme_names_corpus_paths_relative_to_the_repository():
+    """Issue 13 point 12: no machine path; every ../shared/corpus/… path it names exists from the repo root."""
+    import re
+
+    text = (ROOT / "eval" / "README.md").read_text(encoding="utf-8")
+    assert "/work/" not in text
+    paths = set(re.findall(r"\.\./shared/corpus/[\w/]+", text))
+    assert paths and all((ROOT / p.rstrip("/")).exists() for p in paths), paths
