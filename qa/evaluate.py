@@ -1,7 +1,9 @@
-"""`qa eval`: run a gold set of questions through `qa.ask()` and score the answers.
+"""`qa eval`: run gold sets of questions through `qa.ask()` and score the answers.
 
-The gold file (`eval/gold.jsonl`, one JSON object a line) follows `GoldItem`; see eval/README.md.
-Scores, overall and by question kind and language (`Scores`):
+A gold file (`eval/gold*.jsonl`, one JSON object a line) follows `GoldItem`; see eval/README.md.
+The questions are asked against the user's store when it holds every report they cite, else
+against a temporary store filled with those reports (`plan_store`).
+Scores, overall, per gold file (set), by question kind and by language (`Scores`):
 
 - numeric_em          numeric / zero / approximate: answer.value equals the gold value, the unit
                       matches (when the gold gives one) and the qualifier is one the gold allows
@@ -181,10 +183,6 @@ def report_files(dirs: list[Path]) -> dict[str, Path]:
                 if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES:
                     found.setdefault(p.stem, p)
     return found
-
-
-def find_report_file(stem: str, dirs: list[Path]) -> Optional[Path]:
-    return report_files(dirs).get(stem)
 
 
 def check_evidence(items: list[GoldItem], report_dirs: list[Path]) -> list[str]:
