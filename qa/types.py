@@ -75,50 +75,58 @@ class Section(BaseModel):
 
 
 class Chunk(BaseModel):
+    """A piece of a section, the unit of retrieval (embedded and keyword-indexed)."""
+
     id: str = Field(description="report_id:section_index:n, stable for the same report and settings.")
-    report_id: str
-    section_index: int
+    report_id: str = Field(description="Report the chunk is from.")
+    section_index: int = Field(description="Index of the section the chunk lies in.")
     section_path: str = Field(description="Title path of the section the chunk lies in.")
-    section_kind: SectionKind
+    section_kind: SectionKind = Field(description="Canonical kind of that section.")
     text: str = Field(description="Original text of the chunk.")
-    start: int
-    end: int
+    start: int = Field(description="Start offset of the chunk in the original text.")
+    end: int = Field(description="End offset (exclusive) of the chunk in the original text.")
 
 
 class Citation(BaseModel):
-    report_id: str
+    """Where an answer comes from: a quote of the original report, with its place."""
+
+    report_id: str = Field(description="Report quoted (content hash).")
     path: str = Field(default="", description="File of the report.")
-    agency: Optional[str] = None
-    year: Optional[int] = None
+    agency: Optional[str] = Field(default=None, description="Canonical agency of the report (None: not stated).")
+    year: Optional[int] = Field(default=None, description="Year the report is about.")
     section: str = Field(default="", description="Section title path.")
     quote: str = Field(description="Exact original text at [start, end).")
-    start: int
-    end: int
+    start: int = Field(description="Start offset of the quote in the original text.")
+    end: int = Field(description="End offset (exclusive) of the quote in the original text.")
     page: Optional[int] = Field(default=None, description="PDF page number, when known.")
 
 
 class Fact(BaseModel):
-    report_id: str
-    agency: Optional[str] = None
-    year: Optional[int] = None
+    """One number a report states (or a table cell holds), with the text that states it."""
+
+    report_id: str = Field(description="Report stating the number.")
+    agency: Optional[str] = Field(default=None, description="Canonical agency of the report (None: not stated).")
+    year: Optional[int] = Field(default=None, description="Year the report is about.")
     metric: str = Field(description="Canonical metric id from qa/facts/metrics.toml.")
     value: Optional[float] = Field(description="The number; None when the cell could not be parsed.")
     unit: str = Field(default="", description="件/份/条/场/人次/万元/元/个 ...")
-    qualifier: Qualifier = Qualifier.exact
+    qualifier: Qualifier = Field(default=Qualifier.exact, description="How exactly the report states it (约, 余, 近 ...).")
     scope: str = Field(default="", description="Table column or sub-kind, e.g. total / natural_person / issued.")
     section: str = Field(default="", description="Section title path the fact lies in.")
     source: str = Field(default="prose", description="prose or table.")
     start: int = Field(description="Span of the evidence (number or table cell) in the original text.")
-    end: int
+    end: int = Field(description="End (exclusive) of that span.")
     quote: str = Field(description="Sentence or table row quoted from the original text.")
     quote_start: int = Field(description="Span of the quote in the original text.")
-    quote_end: int
+    quote_end: int = Field(description="End (exclusive) of the quote's span.")
     status: str = Field(default="ok", description="ok / unparsed / inconsistent.")
     note: str = Field(default="", description="Why a cell is unparsed or flagged.")
 
 
 class Query(BaseModel):
-    question: str
+    """The question as understood: what it asks about, before any lookup."""
+
+    question: str = Field(description="The question as asked.")
     agencies: list[str] = Field(default_factory=list, description="Canonical agency names the question names.")
     years: list[int] = Field(default_factory=list, description="Years the question names, in order.")
     metric: Optional[str] = Field(default=None, description="Metric id if the question asks for a number.")
@@ -137,22 +145,26 @@ class Query(BaseModel):
 
 
 class Timing(BaseModel):
-    total_ms: float = 0.0
-    stages: dict[str, float] = Field(default_factory=dict)
+    total_ms: float = Field(default=0.0, description="Wall time of answering, ms (a first-use seed ingest excluded).")
+    stages: dict[str, float] = Field(default_factory=dict, description="ms per stage: understand, facts, retrieval ...")
 
 
 class Answer(BaseModel):
-    question: str
+    """What `qa.ask()` returns: the answer text, the number when there is one, and its sources."""
+
+    question: str = Field(description="The question as asked (cut to 2000 characters).")
     text: str = Field(description="The answer, in the question's language.")
-    mode: str = Field(description="fact / retrieval / llm / abstain.")
-    value: Optional[float] = Field(default=None, description="The number, for numeric answers.")
-    unit: str = ""
-    qualifier: Optional[Qualifier] = None
-    citations: list[Citation] = Field(default_factory=list)
+    mode: str = Field(description="fact (facts table) / retrieval (cited extracts) / llm (written by a language "
+                                  "model, numbers verified) / abstain (the reports do not say).")
+    value: Optional[float] = Field(default=None, description="The number, for numeric answers with one value.")
+    unit: str = Field(default="", description="Unit of value as the report writes it (件, 份, 万元 ...).")
+    qualifier: Optional[Qualifier] = Field(default=None, description="How exactly the report states value.")
+    citations: list[Citation] = Field(default_factory=list, description="Sources, each quoted span once.")
     facts: list[Fact] = Field(default_factory=list, description="Facts the answer rests on.")
-    query: Optional[Query] = None
+    query: Optional[Query] = Field(default=None, description="The question as understood.")
     verification: str = Field(default="verified", description="verified / corrected / unverified / n/a.")
-    unverified_numbers: list[str] = Field(default_factory=list)
-    warnings: list[str] = Field(default_factory=list)
-    settings_hash: str = ""
-    timing: Timing = Field(default_factory=Timing)
+    unverified_numbers: list[str] = Field(default_factory=list,
+                                          description="Numbers in an LLM's text that no source states.")
+    warnings: list[str] = Field(default_factory=list, description="Notes for the reader (other figures, fallbacks).")
+    settings_hash: str = Field(default="", description="Hash of the settings that shape answers (Settings.fingerprint).")
+    timing: Timing = Field(default_factory=Timing, description="Where the time went.")

@@ -8,7 +8,7 @@ from collections import Counter
 
 import pytest
 
-from conftest import CORPUS_TEXT, ROOT, SEEDS, seed
+from conftest import ROOT, seed
 
 GOLD = ROOT / "eval" / "gold.jsonl"
 THRESHOLDS = ROOT / "eval" / "thresholds.toml"
@@ -31,11 +31,18 @@ def test_gold_schema_and_mix():
     assert REPORT_STEMS <= covered, REPORT_STEMS - covered
 
 
-def test_gold_evidence_is_verbatim():
-    """Every evidence quote appears exactly in its report; key phrases in one of the question's reports."""
-    from qa.evaluate import check_evidence, load_gold
+GOLD_FILES = sorted((ROOT / "eval").glob("gold*.jsonl"))
 
-    problems = check_evidence(load_gold(GOLD), [SEEDS, CORPUS_TEXT])
+
+@pytest.mark.parametrize("gold", GOLD_FILES, ids=[p.stem for p in GOLD_FILES])
+def test_gold_evidence_is_verbatim(gold, tmp_path):
+    """Every evidence quote of every gold file appears exactly in its report (seeds/, corpus text or
+    pingtan); key phrases in one of the question's reports."""
+    from qa.evaluate import DEFAULT_REPORT_DIRS, check_evidence, load_gold
+
+    snapshot = tmp_path / gold.name  # other sessions may be writing the file: check one consistent copy
+    shutil.copy(gold, snapshot)
+    problems = check_evidence(load_gold(snapshot), DEFAULT_REPORT_DIRS)
     assert not problems, "\n".join(problems)
 
 
@@ -114,7 +121,22 @@ def test_report_shape(eval_report):
     assert set(eval_report.by_kind) >= {"numeric", "absent", "narrative"}
     assert set(eval_report.by_language) == {"simplified", "traditional", "english", "mixed"}
     assert eval_report.overall.latency_p95_ms >= eval_report.overall.latency_p50_ms > 0
+    assert eval_report.store.kind == "current" and eval_report.by_set["gold"].n == eval_report.overall.n
     json.loads(eval_report.model_dump_json())
+
+
+def test_report_tables_fit_80_columns(eval_report):
+    """Every score readable in an 80-column terminal: no cell cut to '0.…'."""
+    from rich.console import Console
+
+    from qa.evaluate import print_report
+
+    console = Console(width=80, record=True, color_system=None)
+    print_report(console, eval_report, show_failures=True)
+    text = console.export_text()
+    assert max(len(line) for line in text.splitlines()) <= 80
+    assert "…" not in "\n".join(l for l in text.splitlines() if "│" in l), text
+    assert "0.988" in text or f"{eval_report.overall.numeric_em:.3f}" in text
 
 
 # ---------------------------------------------------------------------------- another directory, the CLI
@@ -180,3 +202,13 @@ def test_cli_eval_json_and_gate(tmp_path, store):
     assert result.exit_code == 1, result.output
     result = runner.invoke(app, ["eval", "--set", str(tmp_path / "missing.jsonl")])
     assert result.exit_code == 2
+
+
+def test_eval_readme_names_corpus_paths_relative_to_the_repository():
+    """Issue 13 point 12: no machine path; every ../shared/corpus/… path it names exists from the repo root."""
+    import re
+
+    text = (ROOT / "eval" / "README.md").read_text(encoding="utf-8")
+    assert "/work/" not in text
+    paths = set(re.findall(r"\.\./shared/corpus/[\w/]+", text))
+    assert paths and all((ROOT / p.rstrip("/")).exists() for p in paths), paths
