@@ -357,47 +357,73 @@ def _align(page: Page, hits: list[Hit], groups: list[Group]) -> dict[int, Option
 
 # ---------------------------------------------------------------- glued digits
 
-def _splits(digits: str) -> list[list[tuple[str, int]]]:
-    """All ways to cut a digit string into numbers without leading zeros: [(part, offset)]."""
+def _cuts(digits: str, k: int) -> list[list[tuple[str, int]]]:
+    """Ways to cut a digit string (an optional leading sign kept on the first part) into exactly
+    k numbers without leading zeros: [(part, offset)]. Bounded by C(len-1, k-1), never all 2^len."""
     out: list[list[tuple[str, int]]] = []
+    sign = 1 if digits[:1] in "+-" else 0
 
-    def rec(i: int, acc: list[tuple[str, int]]):
-        if i == len(digits):
-            out.append(list(acc))
+    def rec(i: int, left: int, acc: list[tuple[str, int]]):
+        if len(out) > SPLIT_LIMIT:
             return
-        for j in range(i + 1, len(digits) + 1):
-            part = digits[i:j]
-            if len(part) > 1 and part[0] == "0":
+        if left == 1:
+            part = digits[i:]
+            body = part[1:] if i == 0 and sign else part
+            if body and not (len(body) > 1 and body[0] == "0"):
+                out.append(acc + [(part, i)])
+            return
+        first = i + (sign if i == 0 else 0)
+        for j in range(first + 1, len(digits) - left + 2):
+            body = digits[first:j]
+            if len(body) > 1 and body[0] == "0":
                 break
-            acc.append((part, i))
-            rec(j, acc)
-            acc.pop()
+            rec(j, left - 1, acc + [(digits[i:j], i)])
 
-    rec(0, [])
+    if 0 < k <= len(digits) - sign:
+        rec(0, k, [])
     return out
+
+
+SPLIT_LIMIT = 20000  # candidate splits examined per row; more means the row is left unparsed
 
 
 def _unglue(toks: list[Tok], width: int, check: Callable[[list[float]], bool]) -> tuple[Optional[list[Tok]], str]:
     """Split glued tokens into `width` cells; (cells, "") if exactly one split passes `check`."""
-    if any(t.value is None or not t.digits.isdigit() for t in toks):
+    if any(t.value is None or not t.digits.lstrip("+-").isdigit() for t in toks):
         return None, "cells could not be read"
     if sum(len(t.digits) for t in toks) > 24:
         return None, "too many glued digits to split"
-    options = [_splits(t.digits) for t in toks]
     solutions: list[list[Tok]] = []
+    splits: list[list[Tok]] = []  # every split into `width` cells, checked or not (the first two kept)
+    tried = valid = 0
 
-    def rec(i: int, acc: list[Tok]):
-        if len(acc) > width or len(solutions) > 1:
-            return
+    def rec(i: int, acc: list[Tok]) -> bool:
+        nonlocal tried, valid
+        if tried > SPLIT_LIMIT:
+            return False
         if i == len(toks):
-            if len(acc) == width and check([t.value for t in acc]):
+            tried += 1
+            if len(acc) != width:
+                return True
+            valid += 1
+            if len(splits) < 2:
+                splits.append(list(acc))
+            if check([t.value for t in acc]):
                 solutions.append(list(acc))
-            return
-        for parts in options[i]:
-            cells = [Tok(float(p), toks[i].start + off, toks[i].start + off + len(p), p) for p, off in parts]
-            rec(i + 1, acc + cells)
+            return True
+        rest = len(toks) - i - 1  # each later token gives at least one cell
+        digits = toks[i].digits
+        for k in range(1, min(width - len(acc) - rest, len(digits)) + 1):
+            for parts in _cuts(digits, k):
+                cells = [Tok(float(p), toks[i].start + off, toks[i].start + off + len(p), p) for p, off in parts]
+                rec(i + 1, acc + cells)
+        return True
 
     rec(0, [])
+    if tried > SPLIT_LIMIT:
+        return None, "too many ways to split the glued digits"
+    if valid == 1:
+        return splits[0], "run-together digits: the only split into the row's cells"  # one digit per cell: the only split; the totals are checked afterwards
     if len(solutions) == 1:
         return solutions[0], ""
     if not solutions:
@@ -437,8 +463,9 @@ def _row_quote(page: Page, hit: Hit, group: Optional[Group]) -> tuple[int, int]:
 
 
 def _row_cells(page: Page, hit: Hit, group: Optional[Group], scopes: list[str], units: list[Optional[str]],
-               check: Optional[Callable[[list[float]], bool]]) -> list[Cell]:
-    quote = _row_quote(page, hit, group)
+               check: Optional[Callable[[list[float]], bool]],
+               quote: Optional[tuple[int, int]] = None) -> list[Cell]:
+    quote = quote or _row_quote(page, hit, group)
     width = len(scopes)
 
     anchor = (hit.start, hit.end)
@@ -458,7 +485,7 @@ def _row_cells(page: Page, hit: Hit, group: Optional[Group], scopes: list[str], 
         toks, why = _unglue(toks, width, check)
         if toks is None:
             return unparsed(why)
-        note = "glued digits split using the row total"
+        note = why or "glued digits split using the row total"
     cells = []
     for s, u, t in zip(scopes, units, toks):
         if t.value is None:
@@ -480,16 +507,93 @@ def _fmt(v: float) -> str:
     return str(int(v)) if float(v).is_integer() else str(v)
 
 
+# ---------------------------------------------------------------- run-together rows (web pages)
+# Web-page copies print a whole table on one line, cells run together with their labels:
+# "规章000行政规范性文件303", "本年新收政府信息公开申请数量0 0 0 0 0 00", "…总计000000000000000".
+# A row's numbers are then the first run of numbers after its label and before the next row's
+# label; the next row's enumerator ("…00000002.其他法律") is not a cell.
+
+RUN = re.compile(r"[+\-]?\d+(?:\.\d+)?(?:(?:[ \t\u3000\xa0]*[+\-]|[ \t\u3000\xa0]+)\d+(?:\.\d+)?)*")
+RUN_NUMBER = re.compile(r"[+\-]?\d+(?:\.\d+)?")
+FIRST_DIGIT = re.compile(r"[+\-]?\d")
+PAREN = re.compile(r"[（(][^（()）]*[）)]")
+NOT_A_CELL_AFTER = set("年月日号%％")
+COUNT_UNITS = set("件条个份项次笔人场期篇")
+
+
+def _inline_run(page: Page, start: int, stop: int) -> Optional[Group]:
+    """The numbers of a run-together row whose label ends at `start`; the next label starts at
+    `stop`. An empty group: nothing stated; None: a number in a sentence, not a cell."""
+    view = page.view
+    first = FIRST_DIGIT.search(view, start, stop)
+    line = page.line_of(start)
+    if not first:
+        return Group([], start, start, line, line, False, {line})
+    if re.search(r"[，。；;,]", PAREN.sub("", view[start:first.start()])):
+        return None  # a sentence between label and number: prose, not this row's cells
+    run = RUN.match(view, first.start(), stop)
+    toks = [_tok(m.group(), run.start() + m.start()) for m in RUN_NUMBER.finditer(run.group())]
+    after = view[run.end():run.end() + 2]
+    if after[:1] in COUNT_UNITS:
+        return None  # "申请21件": a count in a sentence, not a cell
+    if after[:1] in (".", "、", "．") and not after[1:2].isdigit():
+        last = toks.pop()  # "00000002.其他法律": the 2 numbers the next row
+        if len(last.digits) > 1:
+            toks.append(_tok(last.digits[:-1], last.start))
+    elif after[:1] in NOT_A_CELL_AFTER:
+        last = toks.pop()  # "7816 2021年": a date, not a cell
+        if after[:1] == "年" and len(last.digits) > 4 and re.fullmatch(r"(?:19|20)\d\d", last.digits[-4:]):
+            toks.append(_tok(last.digits[:-4], last.start))  # "…20000022025年": a year glued to the cells
+    if not toks:
+        return Group([], start, start, line, line, False, {line})
+    return Group(toks, toks[0].start, toks[-1].end, line, page.line_of(toks[-1].end), False, {line})
+
+
+def _inline_rows(page: Page, hits: list[Hit], hi: int) -> tuple[dict[int, Optional[Group]], dict[int, tuple[int, int]]]:
+    """Each row's run-together numbers and its quote (label through numbers)."""
+    groups: dict[int, Optional[Group]] = {}
+    quotes: dict[int, tuple[int, int]] = {}
+    prev_end = -1
+    for i, hit in enumerate(hits):
+        stop = hits[i + 1].start if i + 1 < len(hits) else hi
+        group = _inline_run(page, hit.end, stop)
+        groups[i] = group
+        qs = prev_end if 0 <= hit.start - prev_end <= 40 else hit.start
+        qe = group.end if group is not None and group.toks else hit.end
+        while qs < hit.start and page.text[qs] in " \t\u3000":
+            qs += 1
+        quotes[i] = (qs, qe)
+        prev_end = qe
+    return groups, quotes
+
+
+def _is_inline(page: Page, hits: list[Hit]) -> bool:
+    """Several rows of the table on one line: the run-together layout."""
+    lines = [h.line for h in hits]
+    return len(hits) >= 2 and len(set(lines)) * 2 <= len(lines)
+
+
+def _any_cell(toks: list[float]) -> bool:
+    return True  # no arithmetic ties these cells together: only the digit count can make a split unique
+
+
 # ---------------------------------------------------------------- the three tables
 
 def _art20_cells(page: Page, lo: int, hi: int) -> list[Cell]:
     hits = _find_rows(page, ART20_ROWS, lo, hi)
     if not hits:
         return []
-    aligned = _align(page, hits, page.groups_in(lo, hi))
-    if not any(g is not None and (g.pipe_only or len(g.toks) == len(_art20_header(page, hits, i, lo)[0]))
-               for i, g in aligned.items()):
-        return []  # no row with a full set of cells: prose, not a table
+    inline = _is_inline(page, hits)
+    quotes: dict[int, tuple[int, int]] = {}
+    if inline:
+        aligned, quotes = _inline_rows(page, hits, hi)
+        if not any(g is not None and g.toks for g in aligned.values()):
+            return []
+    else:
+        aligned = _align(page, hits, page.groups_in(lo, hi))
+        if not any(g is not None and (g.pipe_only or len(g.toks) == len(_art20_header(page, hits, i, lo)[0]))
+                   for i, g in aligned.items()):
+            return []  # no row with a full set of cells: prose, not a table
     cells: list[Cell] = []
     for i, hit in enumerate(hits):
         columns, unit = _art20_header(page, hits, i, lo)
@@ -499,7 +603,7 @@ def _art20_cells(page: Page, lo: int, hi: int) -> list[Cell]:
                               (hit.start, hit.end)))
             continue
         units = [unit if c == "amount" else COLUMN_UNITS.get(c) for c in columns]
-        cells += _row_cells(page, hit, aligned.get(i), columns, units, None)
+        cells += _row_cells(page, hit, aligned.get(i), columns, units, _any_cell if inline else None, quotes.get(i))
     return cells
 
 
@@ -546,12 +650,18 @@ def _application_cells(page: Page, lo: int, hi: int) -> tuple[list[Cell], int]:
     metrics = {h.metric for h in hits}
     if metrics & OTHER_SUBROWS:  # 2021 template: （六）其他处理 is only a heading over its sub-rows
         hits = [h for h in hits if h.metric != "other_processing"]
-    aligned = _align(page, hits, page.groups_in(lo, hi))
-    if not any(g is not None and (g.pipe_only or len(g.toks) == 7) for g in aligned.values()):
-        return [], lo  # no row with a full set of cells: prose, not a table
+    quotes: dict[int, tuple[int, int]] = {}
+    if _is_inline(page, hits):
+        aligned, quotes = _inline_rows(page, hits, hi)
+        if sum(1 for g in aligned.values() if g is not None and g.toks) * 2 < len(hits):
+            return [], lo  # most rows without numbers: prose naming the rows, not a table
+    else:
+        aligned = _align(page, hits, page.groups_in(lo, hi))
+        if not any(g is not None and (g.pipe_only or len(g.toks) == 7) for g in aligned.values()):
+            return [], lo  # no row with a full set of cells: prose, not a table
     rows: dict[str, list[Cell]] = {}
     for i, hit in enumerate(hits):
-        cells = _row_cells(page, hit, aligned.get(i), APPLICANT_SCOPES, [None] * 7, _row_total_ok)
+        cells = _row_cells(page, hit, aligned.get(i), APPLICANT_SCOPES, [None] * 7, _row_total_ok, quotes.get(i))
         vals = [c.tok.value if c.tok is not None and c.status == "ok" else None for c in cells]
         if None not in vals and not _row_total_ok(vals):
             _flag(cells, f"总计 {_fmt(vals[-1])} ≠ sum of the applicant columns {_fmt(sum(vals[:-1]))}")
@@ -594,10 +704,16 @@ def _review_cells(page: Page, lo: int, hi: int) -> list[Cell]:
         return []
     groups = [g for g in page.groups_in(start, end) if not g.pipe_only]
     toks = [t for g in groups for t in g.toks]
+    if not toks:  # run-together layout: the numbers follow the column headers on the same line
+        run = _inline_run(page, head[1], end)
+        groups = [run] if run is not None and run.toks else []
+        toks = [t for g in groups for t in g.toks]
     if len(toks) < 5 and sum(len(t.digits) for t in toks) < 15:
         return []  # a stray number after the heading, not the table's row
     qs = page.line_span(page.line_of(start))[0]
     qe = page.line_span(groups[-1].last_line)[1] if groups else page.line_span(page.line_of(start))[1]
+    if groups and groups[-1].first_line == page.line_of(start):
+        qs, qe = start, groups[-1].end  # one line holds the table: quote the table, not the page
     quote = (qs, qe)
     toks = [t for g in groups for t in g.toks]
 
@@ -613,7 +729,7 @@ def _review_cells(page: Page, lo: int, hi: int) -> list[Cell]:
         toks, why = _unglue(toks, 15, _review_ok)
         if toks is None:
             return unparsed(why)
-        note = "glued digits split using the totals"
+        note = why or "glued digits split using the totals"
     cells = [Cell(m, "", t if t.value is not None else None, None, quote,
                   "ok" if t.value is not None else "unparsed",
                   note if t.value is not None else "cell left empty in the report (not stated)", (t.start, t.end))
@@ -644,7 +760,10 @@ def extract_table_facts(report: Report, sections: list[Section]) -> list[Fact]:
     app = page.search(r"本年新收", header if header is not None else after20, n)
     app_lo = n
     if app:
-        app_lo = page.line_span(page.line_of(header if header is not None else app[0]))[0]
+        start = header if header is not None else app[0]
+        app_lo = page.line_span(page.line_of(start))[0]
+        if app_lo < after20:
+            app_lo = start  # one line holds several tables (web-page text): cut at the header itself
 
     cells: list[Cell] = []
     if art20:
@@ -653,7 +772,11 @@ def extract_table_facts(report: Report, sections: list[Section]) -> list[Fact]:
     app_end = app_lo
     if app:
         review = page.search(r"行政复议", app[1], n)
-        app_hi = page.line_span(page.line_of(review[0]))[0] if review else n
+        app_hi = n
+        if review:
+            app_hi = page.line_span(page.line_of(review[0]))[0]
+            if app_hi < app[1]:
+                app_hi = review[0]
         app_cells, app_end = _application_cells(page, app_lo, app_hi)
         cells += app_cells
         cells += _review_cells(page, max(app_end, app[1]), n)
