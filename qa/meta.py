@@ -50,6 +50,18 @@ def canonical_agency(name: str) -> str:
     return name
 
 
+# Furniture inside a line: a web page's breadcrumb and share buttons run together with the body
+# ("当前位置： 首页… 来源：… 时间：… --> 微信 微博 QQ空间 全真版 文字版 文件下载 相关链接："), Word's
+# conditional comments (<!--[if !supportLists]-->), and the closing "附件下载" link.
+INLINE_BOILERPLATE = re.compile(
+    r"当前位置[:：][^\n]{0,300}?(?:-->|相关链接[:：])"
+    r"(?:[ \t\u3000]*(?:微信|微博|QQ空间|全真版|文字版|文件下载|相关链接[:：]))*"
+    r"|<!--[^\n]{0,200}?-->"
+    r"|附件下载[ \t\u3000]*$",
+    re.M,
+)
+
+
 def boilerplate_spans(text: str, view: str) -> list[tuple[int, int]]:
     spans = []
     offset = 0
@@ -58,7 +70,9 @@ def boilerplate_spans(text: str, view: str) -> list[tuple[int, int]]:
         if line.strip() and (BOILERPLATE_LINE.match(line) or _is_toc_line(line)):
             spans.append((offset, min(end + 1, len(text))))
         offset = end + 1
-    return spans
+    spans += [(m.start(), m.end()) for m in INLINE_BOILERPLATE.finditer(view)
+              if not any(s <= m.start() and m.end() <= e for s, e in spans)]
+    return sorted(spans)
 
 
 def _is_toc_line(line: str) -> bool:
