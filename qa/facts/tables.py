@@ -70,7 +70,7 @@ APPLICATION_ROWS: list[tuple[str, str]] = [
     ("other_processing", r"其他处理"),
     ("other_no_correction", r"逾期不补|不补正"),
     ("other_no_fee", r"缴纳费用|收费通知"),
-    ("other_other", r"3[.、,，]其他(?!法律)"),
+    ("other_other", r"3[.、,，]其他(?!法律)|其他(?=\d)"),  # the 3. is sometimes dropped: "其他0 0 0 0 0 00"
     ("results_total", r"(?:[(（]七[)）])?总计"),
     ("carried_forward", r"结转下年|下年度继续"),
 ]
