@@ -171,14 +171,25 @@ def test_glued_digits_split_when_the_row_total_makes_it_unique():
 
 
 def test_glued_digits_left_unparsed_when_ambiguous():
-    # "110 0 0 0 0 11" is 1,10,0,0,0,0,11 or 11,0,0,0,0,0,11: both satisfy the row total
+    # "110 0 0 0 0 11" is 1,10,0,0,0,0,11 or 11,0,0,0,0,0,11: both satisfy the row total, and with
+    # 二、上年结转 left empty no column sum can tell them apart
     text = synthetic({"applications_received": "110 0 0 0 0 11", "result_public": "11 0 0 0 0 0 11",
-                      "results_total": "11 0 0 0 0 0 11"})
+                      "results_total": "11 0 0 0 0 0 11", "applications_carried_over": ""})
     facts = by_key(extract_table_facts(report_of(text), []))
     row = [facts[("applications_received", s)] for s in SCOPES]
     assert all(f.value is None and f.status == "unparsed" for f in row)
     assert "more than one way" in row[0].note
     assert facts[("result_public", "total")].value == 11  # the other rows are unaffected
+
+
+def test_glued_digits_split_by_the_column_totals():
+    # the row total admits 1,10,… and 11,…; 一+二 = 三+四 in the 自然人 column (x + 0 = 11 + 0) picks 11
+    text = synthetic({"applications_received": "110 0 0 0 0 11", "result_public": "11 0 0 0 0 0 11",
+                      "results_total": "11 0 0 0 0 0 11"})
+    facts = by_key(extract_table_facts(report_of(text), []))
+    row = [facts[("applications_received", s)] for s in SCOPES]
+    assert [f.value for f in row] == [11, 0, 0, 0, 0, 0, 11]
+    assert all(f.status == "ok" and "column" in f.note for f in row)
 
 
 def test_glued_digits_with_no_valid_split_are_unparsed():

@@ -57,7 +57,7 @@ APPLICATION_ROWS: list[tuple[str, str]] = [
     ("withheld_third_party", r"第三方"),
     ("withheld_internal", r"内部事务"),
     ("withheld_process", r"过程性"),
-    ("withheld_enforcement", r"执法案卷"),
+    ("withheld_enforcement", r"执法案[卷件]"),  # 案件 for 案卷: a slip the web copies make
     ("withheld_query", r"查询事项"),
     ("unavailable_not_held", r"不掌握"),
     ("unavailable_needs_creation", r"另行制作|现成信息"),
@@ -308,8 +308,11 @@ def _prepare(report: Report) -> Page:
 def _find_rows(page: Page, rows: list[tuple[str, str]], lo: int, hi: int) -> list[Hit]:
     hits: list[Hit] = []
     cursor = lo
-    for metric, pattern in rows:
+    for r, (metric, pattern) in enumerate(rows):
         found = page.search(pattern, cursor, hi)
+        following = page.search(rows[r + 1][1], cursor, hi) if r + 1 < len(rows) else None
+        if found and following and following[0] < found[0] and metric != "applications_received":
+            continue  # the row is missing: its words only come up after the next row (in later prose)
         if found:
             hits.append(Hit(metric, found[0], found[1], page.line_of(found[0])))
             cursor = found[1]
@@ -387,43 +390,51 @@ def _cuts(digits: str, k: int) -> list[list[tuple[str, int]]]:
 SPLIT_LIMIT = 20000  # candidate splits examined per row; more means the row is left unparsed
 
 
-def _unglue(toks: list[Tok], width: int, check: Callable[[list[float]], bool]) -> tuple[Optional[list[Tok]], str]:
-    """Split glued tokens into `width` cells; (cells, "") if exactly one split passes `check`."""
-    if any(t.value is None or not t.digits.lstrip("+-").isdigit() for t in toks):
-        return None, "cells could not be read"
-    if sum(len(t.digits) for t in toks) > 24:
-        return None, "too many glued digits to split"
+def _split_candidates(toks: list[Tok], width: int, check: Callable[[list[float]], bool],
+                      keep: int = 2) -> tuple[int, list[list[Tok]], list[list[Tok]], bool]:
+    """(number of splits into `width` cells, the first `keep` of them, the first `keep` that pass
+    `check`, whether the search gave up)."""
+    splits: list[list[Tok]] = []
     solutions: list[list[Tok]] = []
-    splits: list[list[Tok]] = []  # every split into `width` cells, checked or not (the first two kept)
     tried = valid = 0
 
-    def rec(i: int, acc: list[Tok]) -> bool:
+    def rec(i: int, acc: list[Tok]) -> None:
         nonlocal tried, valid
         if tried > SPLIT_LIMIT:
-            return False
+            return
         if i == len(toks):
             tried += 1
             if len(acc) != width:
-                return True
+                return
             valid += 1
-            if len(splits) < 2:
+            if len(splits) < keep:
                 splits.append(list(acc))
-            if check([t.value for t in acc]):
+            if len(solutions) < keep and check([t.value for t in acc]):
                 solutions.append(list(acc))
-            return True
+            return
         rest = len(toks) - i - 1  # each later token gives at least one cell
         digits = toks[i].digits
         for k in range(1, min(width - len(acc) - rest, len(digits)) + 1):
             for parts in _cuts(digits, k):
                 cells = [Tok(float(p), toks[i].start + off, toks[i].start + off + len(p), p) for p, off in parts]
                 rec(i + 1, acc + cells)
-        return True
 
     rec(0, [])
-    if tried > SPLIT_LIMIT:
+    return valid, splits, solutions, tried > SPLIT_LIMIT
+
+
+def _unglue(toks: list[Tok], width: int, check: Callable[[list[float]], bool]) -> tuple[Optional[list[Tok]], str]:
+    """Split glued tokens into `width` cells: (cells, note) when the digits allow one split only,
+    or exactly one passes `check`; else (None, why)."""
+    if any(t.value is None or not t.digits.lstrip("+-").isdigit() for t in toks):
+        return None, "cells could not be read"
+    if sum(len(t.digits) for t in toks) > 24:
+        return None, "too many glued digits to split"
+    valid, splits, solutions, gave_up = _split_candidates(toks, width, check)
+    if gave_up:
         return None, "too many ways to split the glued digits"
     if valid == 1:
-        return splits[0], "run-together digits: the only split into the row's cells"  # one digit per cell: the only split; the totals are checked afterwards
+        return splits[0], "run-together digits: the only split into the row's cells"
     if len(solutions) == 1:
         return solutions[0], ""
     if not solutions:
@@ -741,9 +752,54 @@ def _application_cells(page: Page, lo: int, hi: int) -> tuple[list[Cell], int]:
         if None not in vals and not _row_total_ok(vals):
             _flag(cells, f"总计 {_fmt(vals[-1])} ≠ sum of the applicant columns {_fmt(sum(vals[:-1]))}")
         rows[hit.metric] = cells
+    _resolve_by_columns(rows, hits, aligned)
     _check_columns(rows)
     end = max((c.quote[1] for cells in rows.values() for c in cells), default=lo)
     return [c for cells in rows.values() for c in cells], end
+
+
+def _column_checks(rows: dict[str, list[Cell]], metric: str, vals: list[float]) -> Optional[bool]:
+    """Do the column sums hold with `vals` as the row `metric`? None: no sum could be checked."""
+    def value(m: str, k: int) -> Optional[float]:
+        if m == metric:
+            return vals[k]
+        cells = rows.get(m)
+        return cells[k].tok.value if cells and cells[k].tok is not None and cells[k].status == "ok" else None
+
+    result_rows = [m for m in RESULT_ROWS_2019 if m in rows] + [m for m in OTHER_SUBROWS if m in rows]
+    balance = ("applications_received", "applications_carried_over", "results_total", "carried_forward")
+    checked = False
+    for k in range(len(APPLICANT_SCOPES)):
+        if metric in result_rows or metric == "results_total":
+            parts, total = [value(m, k) for m in result_rows], value("results_total", k)
+            if total is not None and None not in parts:
+                checked = True
+                if abs(sum(parts) - total) > 1e-6:
+                    return False
+        if metric in balance:
+            four = [value(m, k) for m in balance]
+            if None not in four:
+                checked = True
+                if abs(four[0] + four[1] - four[2] - four[3]) > 1e-6:
+                    return False
+    return True if checked else None
+
+
+def _resolve_by_columns(rows: dict[str, list[Cell]], hits: list[Hit], aligned: dict[int, Optional[Group]]) -> None:
+    """A row whose glued digits split several ways that keep its own total: the split the column
+    sums (（七）总计 = the result rows; 一+二 = 三+四) admit, when exactly one does."""
+    for i, hit in enumerate(hits):
+        cells, group = rows.get(hit.metric), aligned.get(i)
+        if not cells or group is None or not all(c.status == "unparsed" and "more than one way" in c.note
+                                                 for c in cells):
+            continue
+        _, _, options, gave_up = _split_candidates(group.toks, len(APPLICANT_SCOPES), _row_total_ok, keep=50)
+        fitting = [o for o in options if _column_checks(rows, hit.metric, [t.value for t in o])]
+        if gave_up or len(options) >= 50 or len(fitting) != 1:
+            continue
+        rows[hit.metric] = [Cell(hit.metric, scope, tok, None, cells[0].quote, "ok",
+                                 "glued digits split using the row and column totals")
+                            for scope, tok in zip(APPLICANT_SCOPES, fitting[0])]
 
 
 def _check_columns(rows: dict[str, list[Cell]]) -> None:
@@ -780,7 +836,13 @@ def _review_cells(page: Page, lo: int, hi: int) -> list[Cell]:
     groups = [g for g in page.groups_in(start, end) if not g.pipe_only]
     toks = [t for g in groups for t in g.toks]
     if not toks:  # run-together layout: the numbers follow the column headers on the same line
-        run = _inline_run(page, head[1], end)
+        header_end, pos = head[1], head[1]
+        while True:  # after the last "…尚未审结 总计" (a sentence may sit between heading and table)
+            found = page.search(r"审结总计", pos, end)
+            if not found:
+                break
+            header_end = pos = found[1]
+        run = _inline_run(page, header_end, end)
         groups = [run] if run is not None and run.toks else []
         toks = [t for g in groups for t in g.toks]
     if len(toks) < 5 and sum(len(t.digits) for t in toks) < 15:
