@@ -94,10 +94,13 @@ PROSE_TERMS: dict[str, list[str]] = {
     "policy_interpretations": ["解读政策性文件", "政策文件解读", "政策性解读文件", "解读政策"],
     "wechat_posts": ["微信公众号推文", "微信推文", "推文"],
     "consultations": ["咨询电话"],
+    "staff_parttime": ["人员兼职"],
+    "staff_fulltime": ["人员专职"],
 }
 # Metrics a term right after the number may name ("12场新闻发布会", "103件顺延到下年度").
 POST_TERM_METRICS = {"press_conferences", "media_briefings", "online_interviews", "carried_forward",
-                     "applications_received", "review_total", "litigation_total"}
+                     "applications_received", "review_total", "litigation_total",
+                     "staff_parttime", "staff_fulltime"}  # "5名人员兼职从事…"
 # Words that stop generic terms from naming received applications ("答复政府信息公开申请50件").
 _VETO = {"applications_received": ("答复", "办结", "办理", "处理", "回复", "回应", "转办", "结转", "顺延", "咨询")}
 # What may follow a number+unit for a term before it to name it.
@@ -421,7 +424,7 @@ _ZERO_PATTERNS = [
     # …行政复议申请、提起行政诉讼均为零件
     (re.compile(r"(?:行政复议|复议|行政诉讼|诉讼)[^，,。；;]{0,25}?(?:均为|皆为|都为|均是|为)(?:零|0|〇)(?:件|起|宗|个|次)?"), None),
     # 未收到政府信息公开申请
-    (re.compile(r"(?:未|没有|无)(?:收到|接到|受理|接收)(?:过)?(?:任何)?(?:[^，,。；;]{0,8}?)申请(?!人)"), "applications_received"),
+    (re.compile(r"(?:未|没有|无)(?:收到|接到|受理|接收)(?:过)?(?:任何)?(?:[^，,。；;]{0,12}?)申请(?!人)"), "applications_received"),
     (re.compile(r"(?:无|没有)(?:政府信息公开申请|依申请公开申请|依申请公开事项)(?![^，,。；;]{0,10}(?:复议|诉讼|费))"),
      "applications_received"),
     (re.compile(_NEG + r"[^，,。；;]{0,15}?(?:收取|收费)"), "fees_charged"),

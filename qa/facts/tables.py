@@ -660,7 +660,40 @@ def _stats_cells(page: Page, lo: int, hi: int) -> list[Cell]:
         quote = (m.start("label"), run.end if run is not None and run.toks else m.end())
         units = [m.group("unit")] * len(scopes)
         cells += _row_cells(page, hit, run, scopes, units, _any_cell, quote)
+    _check_stats(cells, scopes)
     return cells
+
+
+# A total of the statistics table and the rows it is the sum of ("其中：1.… 2.…").
+STATS_PARTS = {
+    "applications_received": ["applications_in_person", "applications_fax", "applications_email",
+                              "applications_online", "applications_letter", "applications_letter_fax",
+                              "applications_other_channel"],
+    "results_total": ["result_public", "result_partial", "withheld_total", "result_other"],
+}
+
+
+def _check_stats(cells: list[Cell], scopes: list[str]) -> None:
+    """Flag (never fix) totals that are not the sum of their parts, and years above the running total."""
+    by_key = {(c.metric, c.scope): c for c in cells}
+
+    def value(metric: str, scope: str) -> Optional[float]:
+        c = by_key.get((metric, scope))
+        return c.tok.value if c is not None and c.tok is not None else None
+
+    for total, parts in STATS_PARTS.items():
+        for scope in scopes:
+            t = value(total, scope)
+            vals = [value(p, scope) for p in parts if (p, scope) in by_key]
+            if t is not None and vals and None not in vals and abs(sum(vals) - t) > 1e-6:
+                label = "历年累计" if scope else "本年"
+                _flag([by_key[(total, scope)]] + [by_key[(p, scope)] for p in parts if (p, scope) in by_key],
+                      f"{label} total {_fmt(t)} ≠ sum of its parts {_fmt(sum(vals))}")
+    if "cumulative" in scopes:
+        for (metric, scope), c in by_key.items():
+            year, running = value(metric, ""), value(metric, "cumulative")
+            if scope == "" and year is not None and running is not None and year > running:
+                _flag([c, by_key[(metric, "cumulative")]], f"this year {_fmt(year)} > 历年累计 {_fmt(running)}")
 
 
 # ---------------------------------------------------------------- the three tables
