@@ -28,6 +28,16 @@ How it works, and why (read this before changing anything):
 6. **Arithmetic.** Row totals, the results total, the 勾稽 balance (一+二 = 三+四) and the review
    totals are checked; cells that break them keep the report's numbers but get status
    ``inconsistent`` and a note. The report is never silently "fixed".
+7. **Run-together web pages.** When a table's rows share one line (web-page copies:
+   ``规章000行政规范性文件303``, ``本年新收政府信息公开申请数量0 0 0 0 0 00``), a row's numbers are
+   the first run of numbers between its label and the next row's label; the next row's
+   enumerator (``…00000002.其他法律``) and a year glued to the last row (``…20000022025年``) are
+   cut off, and a number followed by a counting unit (``申请21件``) is prose, not a cell. Glued
+   digits are split when the digit count allows one split only, else by the row total, else by the
+   column sums (（七）总计 = the result rows, 一+二 = 三+四); otherwise the row stays unparsed.
+8. **The statistics table of 2009–2018 reports** (政府信息公开情况统计表: ``主动公开信息数 条 19 33``):
+   a 历年累计 column gives scope ``cumulative``; totals that are not the sum of their parts, and a
+   year above its running total, are flagged ``inconsistent``.
 """
 
 from __future__ import annotations
