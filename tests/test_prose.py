@@ -211,6 +211,15 @@ def test_prose_snippets(text, expected):
         ("解读政策性文件8条。", {("policy_interpretations", "", 8, "条", "exact")}),
         ("被申请人并未收到申请人查询号为5的申请。", set()),  # 申请人 is a person, not "no application"
         ("2015年，我局未收到有关政府信息公开的申请。", {("applications_received", "", 0, "件", "exact")}),
+        # parts of the information produced are metrics of their own, after 其中 too
+        ("制作、获取政府信息总数473条，其中主动公开政府信息123条，依申请公开信息数142条。",
+         {("information_produced", "", 473, "条", "exact"), ("proactive_disclosures", "", 123, "条", "exact"),
+          ("info_on_request", "", 142, "条", "exact")}),
+        ("在主动公开的51条政府信息中，全文电子化的主动公开信息数共9条。", set()),  # a subset
+        ("回应依申请公开信息2条（属于已主动公开答复数1条）。", set()),  # replies, not applications
+        ("我局在2011年度未收到申请行政复议、提起行政诉讼情况。",  # no review, not "no application"
+         {("review_total", "", 0, "件", "exact"), ("litigation_total", "", 0, "件", "exact")}),
+        ("对每一件申请进行认真登记。", set()),
     ],
 )
 def test_prose_rules_from_the_pingtan_reports(text, expected):

@@ -102,7 +102,8 @@ POST_TERM_METRICS = {"press_conferences", "media_briefings", "online_interviews"
                      "applications_received", "review_total", "litigation_total",
                      "staff_parttime", "staff_fulltime"}  # "5名人员兼职从事…"
 # Words that stop generic terms from naming received applications ("答复政府信息公开申请50件").
-_VETO = {"applications_received": ("答复", "办结", "办理", "处理", "回复", "回应", "转办", "结转", "顺延", "咨询")}
+_VETO = {"applications_received": ("答复", "办结", "办理", "处理", "回复", "回应", "转办", "结转", "顺延", "咨询"),
+         "proactive_disclosures": ("答复", "电子化")}  # "已主动公开答复数1条", "全文电子化的主动公开信息数": parts
 # What may follow a number+unit for a term before it to name it.
 _FOLLOW_OK_CHARS = set("，,。；;、)）(（:：!！?？“”\"'|") | {""}
 _FOLLOW_OK_WORDS = ("通过", "参与", "参加", "均", "已", "全部", "较", "同比", "其中", "左右", "以上", "次", "的",
@@ -310,7 +311,8 @@ def extract_prose_facts(report: Report, sections: list[Section]) -> list[Fact]:
             if got is None:
                 continue
             metric, scope = got
-            if not (metric.startswith("review_") and metric != "review_total"):
+            if not (metric.startswith("review_") and metric != "review_total") \
+                    and not (parent == "information_produced" and metric in _PARTS_OF_PRODUCED):
                 parent = metric
             unit = m.unit or vocabulary()["metrics"][metric].get("unit", "")
             note = ""
@@ -323,7 +325,10 @@ def extract_prose_facts(report: Report, sections: list[Section]) -> list[Fact]:
     return facts
 
 
-def _metric_for(report, view, sent: _Clause, ci: int, m: NumberMention, count_pos, parent, qa):
+_PARTS_OF_PRODUCED = {"proactive_disclosures", "info_on_request", "info_withheld"}
+
+
+def _metric_for(report, view, sent: _Clause, ci: int, m: NumberMention, count_pos, parent, qa, breakdown=False):
     c = sent.compact
     # clause bounds in the compact sentence
     cs = ci
@@ -340,15 +345,19 @@ def _metric_for(report, view, sent: _Clause, ci: int, m: NumberMention, count_po
         return None
 
     # 其中 breakdowns
-    if "其中" in before_sent:
+    if "其中" in before_sent and not breakdown:
         if parent == "review_total":
             for word, metric in _SUB_REVIEW:
                 if word in clause and m.unit in PROSE_UNITS[metric]:
                     return metric, ""
-        return None
+        if parent != "information_produced":
+            return None
+        # "制作、获取政府信息总数473条，其中主动公开政府信息123条": the parts are metrics of their own
+        got = _metric_for(report, view, sent, ci, m, count_pos, None, qa, breakdown=True)
+        return got if got is not None and got[0] in _PARTS_OF_PRODUCED else None
     if "以来" in before_sent or "多来" in clause or _MULTI_YEAR.search(clause):
         return None  # counts over several years ("近3年共受理…"), not this year's
-    if _PART_BEFORE.search(clause[-8:]):
+    if _PART_BEFORE.search(clause[-8:]) or clause.endswith("每"):
         return None  # "另外一件申请…": a part of something counted elsewhere
     scope = "daily_average" if "日均" in clause else ""
     if _CUMULATIVE.search(before_sent):
@@ -424,7 +433,7 @@ _ZERO_PATTERNS = [
     # …行政复议申请、提起行政诉讼均为零件
     (re.compile(r"(?:行政复议|复议|行政诉讼|诉讼)[^，,。；;]{0,25}?(?:均为|皆为|都为|均是|为)(?:零|0|〇)(?:件|起|宗|个|次)?"), None),
     # 未收到政府信息公开申请
-    (re.compile(r"(?:未|没有|无)(?:收到|接到|受理|接收)(?:过)?(?:任何)?(?:[^，,。；;]{0,12}?)申请(?!人)"), "applications_received"),
+    (re.compile(r"(?:未|没有|无)(?:收到|接到|受理|接收)(?:过)?(?:任何)?(?:[^，,。；;]{0,12}?)申请(?!人|[^，,。；;]{0,3}(?:复议|诉讼))"), "applications_received"),
     (re.compile(r"(?:无|没有)(?:政府信息公开申请|依申请公开申请|依申请公开事项)(?![^，,。；;]{0,10}(?:复议|诉讼|费))"),
      "applications_received"),
     (re.compile(_NEG + r"[^，,。；;]{0,15}?(?:收取|收费)"), "fees_charged"),
