@@ -182,8 +182,9 @@ def _is_table_row(line: str, next_line: str) -> bool:
     return True
 
 
-def _sentences(report: Report, view: str) -> list[tuple[int, int]]:
-    """Sentence spans in the original text, table rows and boilerplate left out."""
+def _sentences(report: Report, view: str, breaks: frozenset = frozenset()) -> list[tuple[int, int]]:
+    """Sentence spans in the original text, table rows and boilerplate left out. A sentence also
+    ends where a section starts (`breaks`): web pages run headings and tables into the text."""
     text = report.text
     lines = _line_spans(text)
     kinds = []
@@ -229,6 +230,8 @@ def _sentences(report: Report, view: str) -> list[tuple[int, int]]:
         if cur is not None and _HEADING_RE.match(line):
             close(a)
         for k in range(a, b):
+            if k in breaks:
+                close(k)
             if cur is None and not view[k].isspace():
                 cur = k
             if view[k] in _SENT_END:
@@ -296,7 +299,7 @@ def extract_prose_facts(report: Report, sections: list[Section]) -> list[Fact]:
                                quote_start=qa, quote_end=qb, unit=unit, qualifier=qualifier,
                                scope=scope, note=note))
 
-    for qa, qb in _sentences(report, view):
+    for qa, qb in _sentences(report, view, frozenset(sec.start for sec in sections if sec.start > 0)):
         if in_boilerplate(report, qa):
             continue
         sent = _compact(view, qa, qb)
