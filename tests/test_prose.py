@@ -220,6 +220,9 @@ def test_prose_snippets(text, expected):
         ("我局在2011年度未收到申请行政复议、提起行政诉讼情况。",  # no review, not "no application"
          {("review_total", "", 0, "件", "exact"), ("litigation_total", "", 0, "件", "exact")}),
         ("对每一件申请进行认真登记。", set()),
+        ("我局2011年度共主动公开政府信息18条，其中通过网站公开18条。",  # a channel of the total
+         {("proactive_disclosures", "", 18, "条", "exact"), ("proactive_website", "", 18, "条", "exact")}),
+        ("今年以来，共收到政府信息公开申请3件。", {("applications_received", "", 3, "件", "exact")}),
     ],
 )
 def test_prose_rules_from_the_pingtan_reports(text, expected):

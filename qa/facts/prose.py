@@ -315,7 +315,7 @@ def extract_prose_facts(report: Report, sections: list[Section]) -> list[Fact]:
                 continue
             metric, scope = got
             if not (metric.startswith("review_") and metric != "review_total") \
-                    and not (parent == "information_produced" and metric in _PARTS_OF_PRODUCED):
+                    and metric not in _BREAKDOWN_PARTS.get(parent, ()):
                 parent = metric
             unit = m.unit or vocabulary()["metrics"][metric].get("unit", "")
             note = ""
@@ -328,7 +328,10 @@ def extract_prose_facts(report: Report, sections: list[Section]) -> list[Fact]:
     return facts
 
 
-_PARTS_OF_PRODUCED = {"proactive_disclosures", "info_on_request", "info_withheld"}
+_BREAKDOWN_PARTS = {
+    "information_produced": {"proactive_disclosures", "info_on_request", "info_withheld"},
+    "proactive_disclosures": {"proactive_website", "proactive_gazette"},
+}
 
 
 def _metric_for(report, view, sent: _Clause, ci: int, m: NumberMention, count_pos, parent, qa, breakdown=False):
@@ -353,12 +356,13 @@ def _metric_for(report, view, sent: _Clause, ci: int, m: NumberMention, count_po
             for word, metric in _SUB_REVIEW:
                 if word in clause and m.unit in PROSE_UNITS[metric]:
                     return metric, ""
-        if parent != "information_produced":
+        if parent not in _BREAKDOWN_PARTS:
             return None
-        # "制作、获取政府信息总数473条，其中主动公开政府信息123条": the parts are metrics of their own
+        # "制作、获取政府信息总数473条，其中主动公开政府信息123条", "…18条，其中通过网站公开18条":
+        # the parts are metrics of their own
         got = _metric_for(report, view, sent, ci, m, count_pos, None, qa, breakdown=True)
-        return got if got is not None and got[0] in _PARTS_OF_PRODUCED else None
-    if "以来" in before_sent or "多来" in clause or _MULTI_YEAR.search(clause):
+        return got if got is not None and got[0] in _BREAKDOWN_PARTS[parent] else None
+    if re.search(r"(?<!今年)以来", before_sent) or "多来" in clause or _MULTI_YEAR.search(clause):
         return None  # counts over several years ("近3年共受理…"), not this year's
     if _PART_BEFORE.search(clause[-8:]) or clause.endswith("每"):
         return None  # "另外一件申请…": a part of something counted elsewhere
