@@ -22,7 +22,7 @@ BOILERPLATE_LINE = re.compile(
     r"|【字体.*|.*打印本页.*|.*关闭窗口.*|.*分享到.*"
     r"|责任编辑[::].*|版权所有.*|.*ICP备.*|中文域名[::].*|中国政府网|微博、微信"
     r"|发布日期[::].*点击数.*"
-    r"|-?\s*(?:发布时间|编辑|来源)[::].*"
+    r"|-?\s*(?:发布时间|发布机构|编辑|来源)[::].*"
     r"|相关词条|热门词条|联络我们|联系我们|基本介绍"
     r"|[•·]\s*(?:中文名|时间|地区|类型)\s*[::].*"
     r"|-\s*\d{1,3}\s*-"  # PDF page footer "- 3 -"
@@ -50,6 +50,18 @@ def canonical_agency(name: str) -> str:
     return name
 
 
+# Furniture inside a line: a web page's breadcrumb and share buttons run together with the body
+# ("当前位置： 首页… 来源：… 时间：… --> 微信 微博 QQ空间 全真版 文字版 文件下载 相关链接："), Word's
+# conditional comments (<!--[if !supportLists]-->), and the closing "附件下载" link.
+INLINE_BOILERPLATE = re.compile(
+    r"当前位置[:：][^\n]{0,300}?(?:-->|相关链接[:：])"
+    r"(?:[ \t\u3000]*(?:微信|微博|QQ空间|全真版|文字版|文件下载|相关链接[:：]))*"
+    r"|<!--[^\n]{0,200}?-->"
+    r"|附件下载[ \t\u3000]*$",
+    re.M,
+)
+
+
 def boilerplate_spans(text: str, view: str) -> list[tuple[int, int]]:
     spans = []
     offset = 0
@@ -58,7 +70,9 @@ def boilerplate_spans(text: str, view: str) -> list[tuple[int, int]]:
         if line.strip() and (BOILERPLATE_LINE.match(line) or _is_toc_line(line)):
             spans.append((offset, min(end + 1, len(text))))
         offset = end + 1
-    return spans
+    spans += [(m.start(), m.end()) for m in INLINE_BOILERPLATE.finditer(view)
+              if not any(s <= m.start() and m.end() <= e for s, e in spans)]
+    return sorted(spans)
 
 
 def _is_toc_line(line: str) -> bool:
@@ -105,6 +119,48 @@ def agency_from_title(lines: list[tuple[int, str]], index: int, title: str) -> O
     return None
 
 
+# Where a report names its own agency in full, besides the title: the 发布机构 line of a web
+# page, the breadcrumb's 来源, and the signature before the closing date.
+PLACE = re.compile(r"[省市县区州旗盟]")
+NAME_SOURCES = [
+    re.compile(r"^[ \t]*发布机构[:：][ \t]*([^\s\d]{2,30})[ \t]*$", re.M),
+    re.compile(r"来源[:：][ \t]*([^\s\d:：]{2,30}?)[ \t]*时间"),
+    re.compile(r"([\u4e00-\u9fff()（）]{2,30})[ \t\u3000]*(?:\d{4}|[〇○零一二三四五六七八九]{4})[ \t]*年"
+               r"[ \t]*[\d一二三四五六七八九十元]{1,3}[ \t]*月[ \t]*[\d一二三四五六七八九十]{1,3}[ \t]*日"),
+]
+
+
+def _in_order(short: str, name: str) -> bool:
+    """The characters of `short` appear in `name` in order (财金局 in 平潭综合实验区财政金融局)."""
+    it = iter(name)
+    return all(ch in it for ch in short)
+
+
+def named_agencies(view: str) -> list[str]:
+    """Agency names the report gives outside its title, in the order of NAME_SOURCES."""
+    names = []
+    for rx in NAME_SOURCES:
+        for m in rx.finditer(view):
+            name = m.group(1).strip()
+            if AGENCY_SUFFIX.search(name) and name not in names:
+                names.append(name)
+    return names
+
+
+def full_agency(agency: Optional[str], view: str) -> Optional[str]:
+    """The title's agency, or the report's own fuller name for it when the title's is bare
+    (no place: 财金局, 公安局), or the name the report gives when the title gives none."""
+    names = [n for n in named_agencies(view) if PLACE.search(n)]
+    if agency is None:
+        return names[0] if names else None
+    if PLACE.search(agency) or agency in known_agencies():
+        return agency
+    for name in names:
+        if len(name) > len(agency) and name.endswith(agency[-1]) and _in_order(agency, name):
+            return name
+    return agency
+
+
 def detect_year(view: str, title: str) -> Optional[int]:
     m = YEAR_IN_TITLE.search(title)
     if m:
@@ -117,7 +173,9 @@ def detect_year(view: str, title: str) -> Optional[int]:
 
 
 def detect_template(view: str) -> Template:
-    if re.search(r"本年制发件数|本年废止件数|现行有效件数", view):
+    # 2021 revision: new 第二十条 columns, and 其他处理 split into 逾期不补正 / 逾期未缴费 / 其他 (a
+    # report may keep the 2019 第二十条 layout with the revised application table)
+    if re.search(r"本年制发件数|本年废止件数|现行有效件数|逾期不补正", view):
         return Template.t2021
     if re.search(r"本年新制作数量|对外公开总数量|上一年项目数量", view) or (
         "第二十条第" in view and "本年新收政府信息公开申请数量" in view
@@ -152,7 +210,7 @@ def detect_metadata(report: Report) -> Report:
         # "洪泽区人民政府 / 2023 年政府信息公开工作年度报告": the agency line belongs to the title
         prev_offset, prev_line = lines[index - 1]
         title = report.text[prev_offset : prev_offset + len(prev_line)] + " " + title
-    agency = agency_from_title(lines, index, title_view)
+    agency = full_agency(agency_from_title(lines, index, title_view), view)
     agency = canonical_agency(agency) if agency else None
     warnings = list(report.warnings)
     year = detect_year(view, title_view)

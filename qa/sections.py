@@ -62,16 +62,49 @@ def _heading_title(rest: str) -> Optional[str]:
 
 
 def _body_lines(report: Report, view: str):
-    """(offset, stripped line, blank line before?) for lines outside boilerplate."""
+    """(offset, stripped line, blank line before?, inline?) for lines outside boilerplate. A web page
+    copied as one long line is cut before each numbered heading inside it ("…。二、主动公开…")."""
     offset, blank_before = 0, True
     for line in view.split("\n"):
         stripped = line.strip()
         lead = len(line) - len(line.lstrip())
-        in_boiler = any(s <= offset < e for s, e in report.boilerplate)
+        end = offset + len(line)
+        in_boiler = any(s <= offset + lead and e >= end for s, e in report.boilerplate)
         if stripped and not in_boiler:
-            yield offset + lead, stripped, blank_before
+            if len(line) > LONG_LINE:
+                yield from _inline_pieces(report, line, offset, blank_before)
+            else:
+                yield offset + lead, stripped, blank_before, False
         blank_before = not stripped
         offset += len(line) + 1
+
+
+LONG_LINE = 400  # a "line" this long is a web page's whole body, not a line of a document
+INLINE_MARK = re.compile(r"[一二三四五六七八九十]{1,3}\s*[、.]|[(（]\s*[一二三四五六七八九十]{1,3}\s*[)）]")
+NOT_INLINE_BEFORE = set("第一二三四五六七八九十")  # "第二十条第（一）项", "三三、": not headings
+INLINE_TITLE = re.compile(r"^(.{0,30}?(?:情况|概述|概况|措施|事项|问题|附表|统计表))")
+
+
+def _inline_pieces(report: Report, line: str, offset: int, blank_before: bool):
+    cuts = [0] + [m.start() for m in INLINE_MARK.finditer(line)
+                  if m.start() > 0 and line[m.start() - 1] not in NOT_INLINE_BEFORE]
+    for a, b in zip(cuts, cuts[1:] + [len(line)]):
+        piece = line[a:b]
+        lead = len(piece) - len(piece.lstrip())
+        start = offset + a + lead
+        if piece.strip() and not any(s <= start < e for s, e in report.boilerplate):
+            yield start, piece.strip(), blank_before if a == 0 else True, a > 0
+
+
+def _inline_title(rest: str) -> Optional[str]:
+    """The title of a heading run together with its text: up to a word that ends titles
+    ("…情况", "…措施"), else up to the first space, digit or punctuation."""
+    title = re.split(r"[\s\d。，,:：；;(（<]", rest, maxsplit=1)[0]
+    m = INLINE_TITLE.match(title)
+    title = m.group(1) if m else title
+    if not title or len(title) > 30 or TABLE_ROW_WORDS.search(title):
+        return None
+    return title
 
 
 def find_headings(report: Report, view: str) -> list[dict]:
@@ -79,15 +112,16 @@ def find_headings(report: Report, view: str) -> list[dict]:
     lines = list(_body_lines(report, view))
     headings: list[dict] = []
     last1, last2 = 0, 0
-    for offset, line, _ in lines:
+    for offset, line, _, inline in lines:
         m1, m2 = LEVEL1.match(line), LEVEL2.match(line)
+        title_of = _inline_title if inline else _heading_title
         if m1 and cn_number(m1.group(1)) == last1 + 1:
-            title = _heading_title(m1.group(2))
+            title = title_of(m1.group(2))
             if title is not None:
                 last1, last2 = last1 + 1, 0
                 headings.append(_heading(report, offset, line, title, m1.group(2), 1, m1.group(1)))
         elif m2 and cn_number(m2.group(1)) == last2 + 1 and last1 > 0:
-            title = _heading_title(m2.group(2))
+            title = title_of(m2.group(2))
             if title is not None:
                 last2 += 1
                 headings.append(_heading(report, offset, line, title, m2.group(2), 2, m2.group(1)))
@@ -112,7 +146,7 @@ def _heading(report: Report, offset: int, line: str, title: str, rest: str, leve
 def _unnumbered_headings(report: Report, lines) -> list[dict]:
     """Short standalone lines (no sentence punctuation, no digits) after a blank line."""
     out = []
-    for offset, line, blank_before in lines:
+    for offset, line, blank_before, _ in lines:
         if offset < 10 or not blank_before or len(line) > 20:
             continue
         if re.search(r"[。，,；;：:！？!?\d]", line):

@@ -12,10 +12,18 @@ from qa.types import Qualifier, Report
 ROOT = Path(__file__).resolve().parents[1]
 EXPECTED = Path(__file__).with_name("expected") / "prose"
 CORPUS = Path("/work/shared/corpus/text")
-PATHS = sorted((ROOT / "seeds").glob("*.txt")) + (sorted(CORPUS.glob("*.txt")) if CORPUS.is_dir() else [])
+PINGTAN = CORPUS.parent / "pingtan"
+# tune-department reports with expected files (web-page text: read through the reader, which marks the furniture)
+PINGTAN_STEMS = ["shs_2015_80447", "gwh_2016_80486", "jjf_2018_80541", "czj_2022_80614", "gyz_2020_80585"]
+PATHS = (sorted((ROOT / "seeds").glob("*.txt")) + (sorted(CORPUS.glob("*.txt")) if CORPUS.is_dir() else [])
+         + [PINGTAN / f"{s}.txt" for s in PINGTAN_STEMS if (PINGTAN / f"{s}.txt").exists()])
 
 
 def load(path: Path) -> Report:
+    if path.parent == PINGTAN:
+        from qa.read import read_report
+
+        return read_report(path)
     return Report(id="t", path=str(path), text=path.read_text(encoding="utf-8"))
 
 
@@ -179,6 +187,58 @@ def test_boilerplate_skipped():
 )
 def test_prose_snippets(text, expected):
     assert prose(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # the running total is a fact of its own, not this year's
+        ("主动公开政府信息457条，历年累计主动公开政府信息837条。",
+         {("proactive_disclosures", "", 457, "条", "exact"), ("proactive_disclosures", "cumulative", 837, "条", "exact")}),
+        ("近3年共受理信息公开申请2件。", set()),  # several years
+        ("主要类别有：机构职能类信息15条，政策类信息8条。", set()),  # categories of the total
+        ("主动公开和依申请公开的政府信息共468条。", set()),  # a sum of two metrics
+        ("其他应主动公开的政府信息2条。", set()),  # the last category
+        ("另外一件申请公开“某某”信息。", set()),  # a part
+        # 依申请公开 counted in 条: information of that class, not applications
+        ("制作政府信息523条，主动公开政府信息94条，依申请公开信息数374条，不予公开信息数55条。",
+         {("information_produced", "", 523, "条", "exact"), ("proactive_disclosures", "", 94, "条", "exact"),
+          ("info_on_request", "", 374, "条", "exact"), ("info_withheld", "", 55, "条", "exact")}),
+        ("网站设置政府信息公开查阅点数18个，局办公室共有5名人员兼职从事政府信息公开工作。",
+         {("reading_points", "", 18, "个", "exact"), ("staff_parttime", "", 5, "名", "exact")}),
+        ("“平潭国资”微信公众号累计推送150余条信息，点击浏览数量80000余次。",
+         {("wechat_posts", "", 150, "条", "at_least"), ("website_visits", "", 80000, "次", "at_least")}),
+        ("解读政策性文件8条。", {("policy_interpretations", "", 8, "条", "exact")}),
+        ("被申请人并未收到申请人查询号为5的申请。", set()),  # 申请人 is a person, not "no application"
+        ("2015年，我局未收到有关政府信息公开的申请。", {("applications_received", "", 0, "件", "exact")}),
+        # parts of the information produced are metrics of their own, after 其中 too
+        ("制作、获取政府信息总数473条，其中主动公开政府信息123条，依申请公开信息数142条。",
+         {("information_produced", "", 473, "条", "exact"), ("proactive_disclosures", "", 123, "条", "exact"),
+          ("info_on_request", "", 142, "条", "exact")}),
+        ("在主动公开的51条政府信息中，全文电子化的主动公开信息数共9条。", set()),  # a subset
+        ("回应依申请公开信息2条（属于已主动公开答复数1条）。", set()),  # replies, not applications
+        ("我局在2011年度未收到申请行政复议、提起行政诉讼情况。",  # no review, not "no application"
+         {("review_total", "", 0, "件", "exact"), ("litigation_total", "", 0, "件", "exact")}),
+        ("对每一件申请进行认真登记。", set()),
+        ("我局2011年度共主动公开政府信息18条，其中通过网站公开18条。",  # a channel of the total
+         {("proactive_disclosures", "", 18, "条", "exact"), ("proactive_website", "", 18, "条", "exact")}),
+        ("今年以来，共收到政府信息公开申请3件。", {("applications_received", "", 3, "件", "exact")}),
+    ],
+)
+def test_prose_rules_from_the_pingtan_reports(text, expected):
+    assert prose(text) == expected
+
+
+def test_breadcrumb_on_the_body_line_does_not_hide_the_body():
+    # web pages: "当前位置：…相关链接：" shares its line with the whole report
+    path = PINGTAN / "jjf_2018_80541.txt"
+    if not path.exists():
+        pytest.skip(f"{path} not available")
+    report, facts = facts_of(path)
+    assert any("当前位置" in report.text[s:e] for s, e in report.boilerplate)
+    got = {(f.metric, f.value) for f in facts}
+    assert {("information_produced", 523), ("proactive_disclosures", 94), ("info_on_request", 374),
+            ("info_withheld", 55), ("policy_interpretations", 10)} <= got
 
 
 def test_with_reader_if_available():

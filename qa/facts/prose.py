@@ -79,15 +79,35 @@ PROSE_UNITS: dict[str, set[str]] = {
     "staff_fulltime": {"人", "名"},
     "staff_parttime": {"人", "名"},
     "spending": {"元", "万元"},
+    "dedicated_funds": {"元", "万元"},
+    "information_produced": {"条", "件", "个", "项"},
+    "info_on_request": {"条", "件", "个", "项"},
+    "info_withheld": {"条", "件", "个", "项"},
+    "proactive_website": {"条", "件", "篇", "个", "项"},
+    "reading_points": {"个", "处"},
+    "public_opinion_responses": {"次", "条", "起", "件"},
+    "complaints": _CASES,
+}
+# Prose-only names, on top of metrics.toml (too loose for questions, fine next to a number).
+PROSE_TERMS: dict[str, list[str]] = {
+    "website_visits": ["点击浏览数量", "阅读点击数", "浏览量", "浏览数量", "访问人次"],
+    "policy_interpretations": ["解读政策性文件", "政策文件解读", "政策性解读文件", "解读政策"],
+    "wechat_posts": ["微信公众号推文", "微信推文", "推文"],
+    "consultations": ["咨询电话"],
+    "staff_parttime": ["人员兼职"],
+    "staff_fulltime": ["人员专职"],
 }
 # Metrics a term right after the number may name ("12场新闻发布会", "103件顺延到下年度").
 POST_TERM_METRICS = {"press_conferences", "media_briefings", "online_interviews", "carried_forward",
-                     "applications_received", "review_total", "litigation_total"}
+                     "applications_received", "review_total", "litigation_total",
+                     "staff_parttime", "staff_fulltime"}  # "5名人员兼职从事…"
 # Words that stop generic terms from naming received applications ("答复政府信息公开申请50件").
-_VETO = {"applications_received": ("答复", "办结", "办理", "处理", "回复", "转办", "结转", "顺延", "咨询")}
+_VETO = {"applications_received": ("答复", "办结", "办理", "处理", "回复", "回应", "转办", "结转", "顺延", "咨询"),
+         "proactive_disclosures": ("答复", "电子化")}  # "已主动公开答复数1条", "全文电子化的主动公开信息数": parts
 # What may follow a number+unit for a term before it to name it.
 _FOLLOW_OK_CHARS = set("，,。；;、)）(（:：!！?？“”\"'|") | {""}
-_FOLLOW_OK_WORDS = ("通过", "参与", "参加", "均", "已", "全部", "较", "同比", "其中", "左右", "以上", "次", "的")
+_FOLLOW_OK_WORDS = ("通过", "参与", "参加", "均", "已", "全部", "较", "同比", "其中", "左右", "以上", "次", "的",
+                    "信息", "原创信息")
 _SUB_REVIEW = [("尚未审结", "review_pending"), ("其他结果", "review_other"), ("结果维持", "review_upheld"),
                ("结果纠正", "review_corrected"), ("维持", "review_upheld"), ("纠正", "review_corrected")]
 
@@ -112,7 +132,7 @@ def _terms() -> list[tuple[str, str]]:
     """(term, metric), longest first; table metrics are included so that they block."""
     out = []
     for metric, entry in vocabulary()["metrics"].items():
-        for term in entry.get("zh", []) + entry.get("extract_zh", []):
+        for term in entry.get("zh", []) + entry.get("extract_zh", []) + PROSE_TERMS.get(metric, []):
             out.append((matching_view(term), metric))
     out.sort(key=lambda t: -len(t[0]))
     return out
@@ -162,8 +182,9 @@ def _is_table_row(line: str, next_line: str) -> bool:
     return True
 
 
-def _sentences(report: Report, view: str) -> list[tuple[int, int]]:
-    """Sentence spans in the original text, table rows and boilerplate left out."""
+def _sentences(report: Report, view: str, breaks: frozenset = frozenset()) -> list[tuple[int, int]]:
+    """Sentence spans in the original text, table rows and boilerplate left out. A sentence also
+    ends where a section starts (`breaks`): web pages run headings and tables into the text."""
     text = report.text
     lines = _line_spans(text)
     kinds = []
@@ -174,8 +195,8 @@ def _sentences(report: Report, view: str) -> list[tuple[int, int]]:
             kinds.append("blank")
         elif _FOOTER_RE.match(line):
             kinds.append("footer")  # before boilerplate: page footers stay transparent
-        elif any(s < b and a < e for s, e in report.boilerplate):
-            kinds.append("boiler")
+        elif any(s <= a and b <= e for s, e in report.boilerplate):
+            kinds.append("boiler")  # a whole line of furniture (inline furniture is blanked)
         elif _is_table_row(line, nxt):
             kinds.append("table")
         else:
@@ -209,6 +230,8 @@ def _sentences(report: Report, view: str) -> list[tuple[int, int]]:
         if cur is not None and _HEADING_RE.match(line):
             close(a)
         for k in range(a, b):
+            if k in breaks:
+                close(k)
             if cur is None and not view[k].isspace():
                 cur = k
             if view[k] in _SENT_END:
@@ -245,9 +268,24 @@ def _compact(view: str, a: int, b: int) -> _Clause:
 # ------------------------------------------------------------------ extraction
 
 
+def _blank_inline_boilerplate(report: Report, view: str) -> str:
+    """Furniture inside a line (a breadcrumb run together with the body) becomes spaces, so the
+    rest of the line stays prose; whole boilerplate lines are left to the line classifier."""
+    chars = None
+    for s, e in report.boilerplate:
+        whole = (s == 0 or view[s - 1] == "\n") and (e >= len(view) or view[e - 1] == "\n" or view[e:e + 1] == "\n")
+        if whole:
+            continue
+        chars = chars if chars is not None else list(view)
+        for k in range(s, min(e, len(chars))):
+            if chars[k] != "\n":
+                chars[k] = " "
+    return "".join(chars) if chars is not None else view
+
+
 def extract_prose_facts(report: Report, sections: list[Section]) -> list[Fact]:
     """Facts stated in the report's sentences (see the module doc for the rules)."""
-    view = matching_view(report.text)
+    view = _blank_inline_boilerplate(report, matching_view(report.text))
     mentions = find_numbers(report.text)
     facts: list[Fact] = []
     seen: set = set()
@@ -261,7 +299,7 @@ def extract_prose_facts(report: Report, sections: list[Section]) -> list[Fact]:
                                quote_start=qa, quote_end=qb, unit=unit, qualifier=qualifier,
                                scope=scope, note=note))
 
-    for qa, qb in _sentences(report, view):
+    for qa, qb in _sentences(report, view, frozenset(sec.start for sec in sections if sec.start > 0)):
         if in_boilerplate(report, qa):
             continue
         sent = _compact(view, qa, qb)
@@ -276,7 +314,8 @@ def extract_prose_facts(report: Report, sections: list[Section]) -> list[Fact]:
             if got is None:
                 continue
             metric, scope = got
-            if not (metric.startswith("review_") and metric != "review_total"):
+            if not (metric.startswith("review_") and metric != "review_total") \
+                    and metric not in _BREAKDOWN_PARTS.get(parent, ()):
                 parent = metric
             unit = m.unit or vocabulary()["metrics"][metric].get("unit", "")
             note = ""
@@ -289,7 +328,13 @@ def extract_prose_facts(report: Report, sections: list[Section]) -> list[Fact]:
     return facts
 
 
-def _metric_for(report, view, sent: _Clause, ci: int, m: NumberMention, count_pos, parent, qa):
+_BREAKDOWN_PARTS = {
+    "information_produced": {"proactive_disclosures", "info_on_request", "info_withheld"},
+    "proactive_disclosures": {"proactive_website", "proactive_gazette"},
+}
+
+
+def _metric_for(report, view, sent: _Clause, ci: int, m: NumberMention, count_pos, parent, qa, breakdown=False):
     c = sent.compact
     # clause bounds in the compact sentence
     cs = ci
@@ -306,15 +351,24 @@ def _metric_for(report, view, sent: _Clause, ci: int, m: NumberMention, count_po
         return None
 
     # 其中 breakdowns
-    if "其中" in before_sent:
+    if "其中" in before_sent and not breakdown:
         if parent == "review_total":
             for word, metric in _SUB_REVIEW:
                 if word in clause and m.unit in PROSE_UNITS[metric]:
                     return metric, ""
-        return None
-    if "以来" in before_sent or "多来" in clause:
-        return None
+        if parent not in _BREAKDOWN_PARTS:
+            return None
+        # "制作、获取政府信息总数473条，其中主动公开政府信息123条", "…18条，其中通过网站公开18条":
+        # the parts are metrics of their own
+        got = _metric_for(report, view, sent, ci, m, count_pos, None, qa, breakdown=True)
+        return got if got is not None and got[0] in _BREAKDOWN_PARTS[parent] else None
+    if re.search(r"(?<!今年)以来", before_sent) or "多来" in clause or _MULTI_YEAR.search(clause):
+        return None  # counts over several years ("近3年共受理…"), not this year's
+    if _PART_BEFORE.search(clause[-8:]) or clause.endswith("每"):
+        return None  # "另外一件申请…": a part of something counted elsewhere
     scope = "daily_average" if "日均" in clause else ""
+    if _CUMULATIVE.search(before_sent):
+        scope = "cumulative"  # "历年累计主动公开政府信息837条": the running total
 
     # a term right after the number names it
     post = follow
@@ -340,6 +394,12 @@ def _metric_for(report, view, sent: _Clause, ci: int, m: NumberMention, count_po
             return None  # another number between term and this one
         if len(gap) > 30 or re.search(r"和|及|与|以及", gap):
             return None
+        if clause[ts - 1:ts] in ("和", "及", "与") and ts > 0:
+            return None  # "主动公开和依申请公开的政府信息共468条": a sum of two metrics
+        if re.search(r"其[他它]应?$", clause[max(0, ts - 3):ts]):
+            return None  # "其他应主动公开的政府信息2条": the last category, not the total
+        if re.search(r"(?<!各)类", gap):
+            return None  # "主要类别有：机构职能类信息15条": one category of the metric
         if m.unit not in PROSE_UNITS[metric]:
             continue  # try an earlier term: "微博在…等网站全年发布信息1.1万条"
         window = clause[max(0, ts - 8):ts] + gap
@@ -355,6 +415,9 @@ def _metric_for(report, view, sent: _Clause, ci: int, m: NumberMention, count_po
 
 
 PROSE_UNITS_ALL = set().union(*PROSE_UNITS.values())
+_MULTI_YEAR = re.compile(r"近(?:\d+|[两二三四五六七八九十])年")
+_PART_BEFORE = re.compile(r"(?:另外|其余|剩余)[^，,。；;]{0,3}$")
+_CUMULATIVE = re.compile(r"历年累计|累计至今|至今累计")
 
 
 def _heading_before(report: Report, view: str, offset: int) -> str:
@@ -377,7 +440,7 @@ _ZERO_PATTERNS = [
     # …行政复议申请、提起行政诉讼均为零件
     (re.compile(r"(?:行政复议|复议|行政诉讼|诉讼)[^，,。；;]{0,25}?(?:均为|皆为|都为|均是|为)(?:零|0|〇)(?:件|起|宗|个|次)?"), None),
     # 未收到政府信息公开申请
-    (re.compile(r"(?:未|没有|无)(?:收到|接到|受理|接收)(?:过)?(?:任何)?(?:[^，,。；;]{0,8}?)申请"), "applications_received"),
+    (re.compile(r"(?:未|没有|无)(?:收到|接到|受理|接收)(?:过)?(?:任何)?(?:[^，,。；;]{0,12}?)申请(?!人|[^，,。；;]{0,3}(?:复议|诉讼))"), "applications_received"),
     (re.compile(r"(?:无|没有)(?:政府信息公开申请|依申请公开申请|依申请公开事项)(?![^，,。；;]{0,10}(?:复议|诉讼|费))"),
      "applications_received"),
     (re.compile(_NEG + r"[^，,。；;]{0,15}?(?:收取|收费)"), "fees_charged"),

@@ -28,6 +28,16 @@ How it works, and why (read this before changing anything):
 6. **Arithmetic.** Row totals, the results total, the 勾稽 balance (一+二 = 三+四) and the review
    totals are checked; cells that break them keep the report's numbers but get status
    ``inconsistent`` and a note. The report is never silently "fixed".
+7. **Run-together web pages.** When a table's rows share one line (web-page copies:
+   ``规章000行政规范性文件303``, ``本年新收政府信息公开申请数量0 0 0 0 0 00``), a row's numbers are
+   the first run of numbers between its label and the next row's label; the next row's
+   enumerator (``…00000002.其他法律``) and a year glued to the last row (``…20000022025年``) are
+   cut off, and a number followed by a counting unit (``申请21件``) is prose, not a cell. Glued
+   digits are split when the digit count allows one split only, else by the row total, else by the
+   column sums (（七）总计 = the result rows, 一+二 = 三+四); otherwise the row stays unparsed.
+8. **The statistics table of 2009–2018 reports** (政府信息公开情况统计表: ``主动公开信息数 条 19 33``):
+   a 历年累计 column gives scope ``cumulative``; totals that are not the sum of their parts, and a
+   year above its running total, are flagged ``inconsistent``.
 """
 
 from __future__ import annotations
@@ -57,7 +67,7 @@ APPLICATION_ROWS: list[tuple[str, str]] = [
     ("withheld_third_party", r"第三方"),
     ("withheld_internal", r"内部事务"),
     ("withheld_process", r"过程性"),
-    ("withheld_enforcement", r"执法案卷"),
+    ("withheld_enforcement", r"执法案[卷件]"),  # 案件 for 案卷: a slip the web copies make
     ("withheld_query", r"查询事项"),
     ("unavailable_not_held", r"不掌握"),
     ("unavailable_needs_creation", r"另行制作|现成信息"),
@@ -70,7 +80,7 @@ APPLICATION_ROWS: list[tuple[str, str]] = [
     ("other_processing", r"其他处理"),
     ("other_no_correction", r"逾期不补|不补正"),
     ("other_no_fee", r"缴纳费用|收费通知"),
-    ("other_other", r"3[.、,，]其他(?!法律)"),
+    ("other_other", r"3[.、,，]其他(?!法律)|其他(?=\d)"),  # the 3. is sometimes dropped: "其他0 0 0 0 0 00"
     ("results_total", r"(?:[(（]七[)）])?总计"),
     ("carried_forward", r"结转下年|下年度继续"),
 ]
@@ -308,8 +318,11 @@ def _prepare(report: Report) -> Page:
 def _find_rows(page: Page, rows: list[tuple[str, str]], lo: int, hi: int) -> list[Hit]:
     hits: list[Hit] = []
     cursor = lo
-    for metric, pattern in rows:
+    for r, (metric, pattern) in enumerate(rows):
         found = page.search(pattern, cursor, hi)
+        following = page.search(rows[r + 1][1], cursor, hi) if r + 1 < len(rows) else None
+        if found and following and following[0] < found[0] and metric != "applications_received":
+            continue  # the row is missing: its words only come up after the next row (in later prose)
         if found:
             hits.append(Hit(metric, found[0], found[1], page.line_of(found[0])))
             cursor = found[1]
@@ -357,47 +370,81 @@ def _align(page: Page, hits: list[Hit], groups: list[Group]) -> dict[int, Option
 
 # ---------------------------------------------------------------- glued digits
 
-def _splits(digits: str) -> list[list[tuple[str, int]]]:
-    """All ways to cut a digit string into numbers without leading zeros: [(part, offset)]."""
+def _cuts(digits: str, k: int) -> list[list[tuple[str, int]]]:
+    """Ways to cut a digit string (an optional leading sign kept on the first part) into exactly
+    k numbers without leading zeros: [(part, offset)]. Bounded by C(len-1, k-1), never all 2^len."""
     out: list[list[tuple[str, int]]] = []
+    sign = 1 if digits[:1] in "+-" else 0
 
-    def rec(i: int, acc: list[tuple[str, int]]):
-        if i == len(digits):
-            out.append(list(acc))
+    def rec(i: int, left: int, acc: list[tuple[str, int]]):
+        if len(out) > SPLIT_LIMIT:
             return
-        for j in range(i + 1, len(digits) + 1):
-            part = digits[i:j]
-            if len(part) > 1 and part[0] == "0":
+        if left == 1:
+            part = digits[i:]
+            body = part[1:] if i == 0 and sign else part
+            if body and not (len(body) > 1 and body[0] == "0"):
+                out.append(acc + [(part, i)])
+            return
+        first = i + (sign if i == 0 else 0)
+        for j in range(first + 1, len(digits) - left + 2):
+            body = digits[first:j]
+            if len(body) > 1 and body[0] == "0":
                 break
-            acc.append((part, i))
-            rec(j, acc)
-            acc.pop()
+            rec(j, left - 1, acc + [(digits[i:j], i)])
 
-    rec(0, [])
+    if 0 < k <= len(digits) - sign:
+        rec(0, k, [])
     return out
 
 
+SPLIT_LIMIT = 20000  # candidate splits examined per row; more means the row is left unparsed
+
+
+def _split_candidates(toks: list[Tok], width: int, check: Callable[[list[float]], bool],
+                      keep: int = 2) -> tuple[int, list[list[Tok]], list[list[Tok]], bool]:
+    """(number of splits into `width` cells, the first `keep` of them, the first `keep` that pass
+    `check`, whether the search gave up)."""
+    splits: list[list[Tok]] = []
+    solutions: list[list[Tok]] = []
+    tried = valid = 0
+
+    def rec(i: int, acc: list[Tok]) -> None:
+        nonlocal tried, valid
+        if tried > SPLIT_LIMIT:
+            return
+        if i == len(toks):
+            tried += 1
+            if len(acc) != width:
+                return
+            valid += 1
+            if len(splits) < keep:
+                splits.append(list(acc))
+            if len(solutions) < keep and check([t.value for t in acc]):
+                solutions.append(list(acc))
+            return
+        rest = len(toks) - i - 1  # each later token gives at least one cell
+        digits = toks[i].digits
+        for k in range(1, min(width - len(acc) - rest, len(digits)) + 1):
+            for parts in _cuts(digits, k):
+                cells = [Tok(float(p), toks[i].start + off, toks[i].start + off + len(p), p) for p, off in parts]
+                rec(i + 1, acc + cells)
+
+    rec(0, [])
+    return valid, splits, solutions, tried > SPLIT_LIMIT
+
+
 def _unglue(toks: list[Tok], width: int, check: Callable[[list[float]], bool]) -> tuple[Optional[list[Tok]], str]:
-    """Split glued tokens into `width` cells; (cells, "") if exactly one split passes `check`."""
-    if any(t.value is None or not t.digits.isdigit() for t in toks):
+    """Split glued tokens into `width` cells: (cells, note) when the digits allow one split only,
+    or exactly one passes `check`; else (None, why)."""
+    if any(t.value is None or not t.digits.lstrip("+-").isdigit() for t in toks):
         return None, "cells could not be read"
     if sum(len(t.digits) for t in toks) > 24:
         return None, "too many glued digits to split"
-    options = [_splits(t.digits) for t in toks]
-    solutions: list[list[Tok]] = []
-
-    def rec(i: int, acc: list[Tok]):
-        if len(acc) > width or len(solutions) > 1:
-            return
-        if i == len(toks):
-            if len(acc) == width and check([t.value for t in acc]):
-                solutions.append(list(acc))
-            return
-        for parts in options[i]:
-            cells = [Tok(float(p), toks[i].start + off, toks[i].start + off + len(p), p) for p, off in parts]
-            rec(i + 1, acc + cells)
-
-    rec(0, [])
+    valid, splits, solutions, gave_up = _split_candidates(toks, width, check)
+    if gave_up:
+        return None, "too many ways to split the glued digits"
+    if valid == 1:
+        return splits[0], "run-together digits: the only split into the row's cells"
     if len(solutions) == 1:
         return solutions[0], ""
     if not solutions:
@@ -437,8 +484,9 @@ def _row_quote(page: Page, hit: Hit, group: Optional[Group]) -> tuple[int, int]:
 
 
 def _row_cells(page: Page, hit: Hit, group: Optional[Group], scopes: list[str], units: list[Optional[str]],
-               check: Optional[Callable[[list[float]], bool]]) -> list[Cell]:
-    quote = _row_quote(page, hit, group)
+               check: Optional[Callable[[list[float]], bool]],
+               quote: Optional[tuple[int, int]] = None) -> list[Cell]:
+    quote = quote or _row_quote(page, hit, group)
     width = len(scopes)
 
     anchor = (hit.start, hit.end)
@@ -458,7 +506,7 @@ def _row_cells(page: Page, hit: Hit, group: Optional[Group], scopes: list[str], 
         toks, why = _unglue(toks, width, check)
         if toks is None:
             return unparsed(why)
-        note = "glued digits split using the row total"
+        note = why or "glued digits split using the row total"
     cells = []
     for s, u, t in zip(scopes, units, toks):
         if t.value is None:
@@ -480,16 +528,201 @@ def _fmt(v: float) -> str:
     return str(int(v)) if float(v).is_integer() else str(v)
 
 
+# ---------------------------------------------------------------- run-together rows (web pages)
+# Web-page copies print a whole table on one line, cells run together with their labels:
+# "规章000行政规范性文件303", "本年新收政府信息公开申请数量0 0 0 0 0 00", "…总计000000000000000".
+# A row's numbers are then the first run of numbers after its label and before the next row's
+# label; the next row's enumerator ("…00000002.其他法律") is not a cell.
+
+RUN = re.compile(r"[+\-]?\d+(?:\.\d+)?(?:(?:[ \t\u3000\xa0]*[+\-]|[ \t\u3000\xa0]+)\d+(?:\.\d+)?)*")
+RUN_NUMBER = re.compile(r"[+\-]?\d+(?:\.\d+)?")
+FIRST_DIGIT = re.compile(r"[+\-]?\d")
+PAREN = re.compile(r"[（(][^（()）]*[）)]")
+NOT_A_CELL_AFTER = set("年月日号%％")
+COUNT_UNITS = set("件条个份项次笔人场期篇")
+
+
+def _inline_run(page: Page, start: int, stop: int) -> Optional[Group]:
+    """The numbers of a run-together row whose label ends at `start`; the next label starts at
+    `stop`. An empty group: nothing stated; None: a number in a sentence, not a cell."""
+    view = page.view
+    first = FIRST_DIGIT.search(view, start, stop)
+    line = page.line_of(start)
+    if not first:
+        return Group([], start, start, line, line, False, {line})
+    if re.search(r"[，。；;,]", PAREN.sub("", view[start:first.start()])):
+        return None  # a sentence between label and number: prose, not this row's cells
+    run = RUN.match(view, first.start(), stop)
+    toks = [_tok(m.group(), run.start() + m.start()) for m in RUN_NUMBER.finditer(run.group())]
+    after = view[run.end():run.end() + 2]
+    if after[:1] in COUNT_UNITS:
+        return None  # "申请21件": a count in a sentence, not a cell
+    if after[:1] in (".", "、", "．") and not after[1:2].isdigit():
+        last = toks.pop()  # "00000002.其他法律": the 2 numbers the next row
+        if len(last.digits) > 1:
+            toks.append(_tok(last.digits[:-1], last.start))
+    elif after[:1] in NOT_A_CELL_AFTER:
+        last = toks.pop()  # "7816 2021年": a date, not a cell
+        if after[:1] == "年" and len(last.digits) > 4 and re.fullmatch(r"(?:19|20)\d\d", last.digits[-4:]):
+            toks.append(_tok(last.digits[:-4], last.start))  # "…20000022025年": a year glued to the cells
+    if not toks:
+        return Group([], start, start, line, line, False, {line})
+    return Group(toks, toks[0].start, toks[-1].end, line, page.line_of(toks[-1].end), False, {line})
+
+
+def _inline_rows(page: Page, hits: list[Hit], hi: int) -> tuple[dict[int, Optional[Group]], dict[int, tuple[int, int]]]:
+    """Each row's run-together numbers and its quote (label through numbers)."""
+    groups: dict[int, Optional[Group]] = {}
+    quotes: dict[int, tuple[int, int]] = {}
+    prev_end = -1
+    for i, hit in enumerate(hits):
+        stop = hits[i + 1].start if i + 1 < len(hits) else hi
+        group = _inline_run(page, hit.end, stop)
+        groups[i] = group
+        qs = prev_end if 0 <= hit.start - prev_end <= 40 else hit.start
+        qe = group.end if group is not None and group.toks else hit.end
+        while qs < hit.start and page.text[qs] in " \t\u3000":
+            qs += 1
+        quotes[i] = (qs, qe)
+        prev_end = qe
+    return groups, quotes
+
+
+def _is_inline(page: Page, hits: list[Hit]) -> bool:
+    """Several rows of the table on one line: the run-together layout."""
+    lines = [h.line for h in hits]
+    return len(hits) >= 2 and len(set(lines)) * 2 <= len(lines)
+
+
+def _any_cell(toks: list[float]) -> bool:
+    return True  # no arithmetic ties these cells together: only the digit count can make a split unique
+
+
+# ---------------------------------------------------------------- the statistics table of older reports
+# 2009–2018 reports end with a 政府信息公开情况统计表: "指标名称 计量单位 2012年度 历年累计
+# 主动公开信息数 条 19 33 其中：1、网站公开 条 19 33 …", on web pages often run together
+# ("主动公开信息数条2626其中：1、网站公开条26262、政府公报公开条00"). A 历年累计 column is the running
+# total (scope "cumulative"); glued digits are split only when their count leaves one way.
+
+STATS_ROWS: list[tuple[str, str]] = [  # (regex on the row label, metric); the first match wins
+    (r"同意部分公开", "result_partial"),
+    (r"同意公开", "result_public"),
+    (r"(?:否决|不予)公开答复", "withheld_total"),
+    (r"其他类型答复", "result_other"),
+    (r"答复(?:总)?数", "results_total"),
+    (r"网站公开", "proactive_website"),
+    (r"公报公开", "proactive_gazette"),
+    (r"主动公开(?:政府)?(?:信息|文件)数", "proactive_disclosures"),
+    (r"正式受理.*申请|受理.*申请.*总数|申请总数", "applications_received"),
+    (r"^[、.．]?办结$", "results_total"),
+    (r"同意提供", "result_public"),
+    (r"拒绝提供", "withheld_total"),
+    (r"信息不存在", "unavailable_not_held"),
+    (r"咨询数", "consultations"),
+    (r"当面申请", "applications_in_person"),
+    (r"信函、?传真申请", "applications_letter_fax"),
+    (r"传真申请", "applications_fax"),
+    (r"电子邮件申请", "applications_email"),
+    (r"(?:网上|网络)申请", "applications_online"),
+    (r"信函申请", "applications_letter"),
+    (r"其[他它]形式申请", "applications_other_channel"),
+    (r"行政复[议试]数", "review_total"),  # 复试: a typo the Pingtan tables repeat for 复议
+    (r"行政诉讼数", "litigation_total"),
+    (r"申诉", "complaints"),
+]
+STATS_ROW = re.compile(r"(?P<label>[^\d\s|]{2,40}?)[ \t]*(?P<unit>条|件)[ \t]*(?=[+\-]?\d)")
+STATS_END = re.compile(r"附件下载")
+
+
+def _stats_metric(label: str) -> Optional[str]:
+    for pattern, metric in STATS_ROWS:
+        if re.search(pattern, label):
+            return metric
+    return None
+
+
+def _stats_cells(page: Page, lo: int, hi: int) -> list[Cell]:
+    view = page.view
+    head = page.search(r"指标名称", lo, hi)
+    if not head:
+        return []
+    end = STATS_END.search(view, head[1], hi)
+    hi = end.start() if end else hi
+    first = STATS_ROW.search(view, head[1], hi)
+    if not first:
+        return []
+    header = re.sub(r"\s", "", view[head[0]:first.end("unit")])
+    scopes = ["", "cumulative"] if "累计" in header else [""]
+    cells: list[Cell] = []
+    pos = head[1]
+    while True:
+        m = STATS_ROW.search(view, pos, hi)
+        if not m:
+            break
+        run = _inline_run(page, m.end(), hi)
+        pos = (run.end if run is not None and run.toks else m.end()) + 0
+        if pos <= m.start():
+            pos = m.end()
+        metric = _stats_metric(re.sub(r"\s", "", m.group("label")))
+        if metric is None:
+            continue
+        hit = Hit(metric, m.start("label"), m.end("label"), page.line_of(m.start()))
+        quote = (m.start("label"), run.end if run is not None and run.toks else m.end())
+        units = [m.group("unit")] * len(scopes)
+        cells += _row_cells(page, hit, run, scopes, units, _any_cell, quote)
+    _check_stats(cells, scopes)
+    return cells
+
+
+# A total of the statistics table and the rows it is the sum of ("其中：1.… 2.…").
+STATS_PARTS = {
+    "applications_received": ["applications_in_person", "applications_fax", "applications_email",
+                              "applications_online", "applications_letter", "applications_letter_fax",
+                              "applications_other_channel"],
+    "results_total": ["result_public", "result_partial", "withheld_total", "result_other"],
+}
+
+
+def _check_stats(cells: list[Cell], scopes: list[str]) -> None:
+    """Flag (never fix) totals that are not the sum of their parts, and years above the running total."""
+    by_key = {(c.metric, c.scope): c for c in cells}
+
+    def value(metric: str, scope: str) -> Optional[float]:
+        c = by_key.get((metric, scope))
+        return c.tok.value if c is not None and c.tok is not None else None
+
+    for total, parts in STATS_PARTS.items():
+        for scope in scopes:
+            t = value(total, scope)
+            vals = [value(p, scope) for p in parts if (p, scope) in by_key]
+            if t is not None and vals and None not in vals and abs(sum(vals) - t) > 1e-6:
+                label = "历年累计" if scope else "本年"
+                _flag([by_key[(total, scope)]] + [by_key[(p, scope)] for p in parts if (p, scope) in by_key],
+                      f"{label} total {_fmt(t)} ≠ sum of its parts {_fmt(sum(vals))}")
+    if "cumulative" in scopes:
+        for (metric, scope), c in by_key.items():
+            year, running = value(metric, ""), value(metric, "cumulative")
+            if scope == "" and year is not None and running is not None and year > running:
+                _flag([c, by_key[(metric, "cumulative")]], f"this year {_fmt(year)} > 历年累计 {_fmt(running)}")
+
+
 # ---------------------------------------------------------------- the three tables
 
 def _art20_cells(page: Page, lo: int, hi: int) -> list[Cell]:
     hits = _find_rows(page, ART20_ROWS, lo, hi)
     if not hits:
         return []
-    aligned = _align(page, hits, page.groups_in(lo, hi))
-    if not any(g is not None and (g.pipe_only or len(g.toks) == len(_art20_header(page, hits, i, lo)[0]))
-               for i, g in aligned.items()):
-        return []  # no row with a full set of cells: prose, not a table
+    inline = _is_inline(page, hits)
+    quotes: dict[int, tuple[int, int]] = {}
+    if inline:
+        aligned, quotes = _inline_rows(page, hits, hi)
+        if not any(g is not None and g.toks for g in aligned.values()):
+            return []
+    else:
+        aligned = _align(page, hits, page.groups_in(lo, hi))
+        if not any(g is not None and (g.pipe_only or len(g.toks) == len(_art20_header(page, hits, i, lo)[0]))
+                   for i, g in aligned.items()):
+            return []  # no row with a full set of cells: prose, not a table
     cells: list[Cell] = []
     for i, hit in enumerate(hits):
         columns, unit = _art20_header(page, hits, i, lo)
@@ -499,7 +732,7 @@ def _art20_cells(page: Page, lo: int, hi: int) -> list[Cell]:
                               (hit.start, hit.end)))
             continue
         units = [unit if c == "amount" else COLUMN_UNITS.get(c) for c in columns]
-        cells += _row_cells(page, hit, aligned.get(i), columns, units, None)
+        cells += _row_cells(page, hit, aligned.get(i), columns, units, _any_cell if inline else None, quotes.get(i))
     return cells
 
 
@@ -546,19 +779,70 @@ def _application_cells(page: Page, lo: int, hi: int) -> tuple[list[Cell], int]:
     metrics = {h.metric for h in hits}
     if metrics & OTHER_SUBROWS:  # 2021 template: （六）其他处理 is only a heading over its sub-rows
         hits = [h for h in hits if h.metric != "other_processing"]
-    aligned = _align(page, hits, page.groups_in(lo, hi))
-    if not any(g is not None and (g.pipe_only or len(g.toks) == 7) for g in aligned.values()):
-        return [], lo  # no row with a full set of cells: prose, not a table
+    quotes: dict[int, tuple[int, int]] = {}
+    if _is_inline(page, hits):
+        aligned, quotes = _inline_rows(page, hits, hi)
+        if sum(1 for g in aligned.values() if g is not None and g.toks) * 2 < len(hits):
+            return [], lo  # most rows without numbers: prose naming the rows, not a table
+    else:
+        aligned = _align(page, hits, page.groups_in(lo, hi))
+        if not any(g is not None and (g.pipe_only or len(g.toks) == 7) for g in aligned.values()):
+            return [], lo  # no row with a full set of cells: prose, not a table
     rows: dict[str, list[Cell]] = {}
     for i, hit in enumerate(hits):
-        cells = _row_cells(page, hit, aligned.get(i), APPLICANT_SCOPES, [None] * 7, _row_total_ok)
+        cells = _row_cells(page, hit, aligned.get(i), APPLICANT_SCOPES, [None] * 7, _row_total_ok, quotes.get(i))
         vals = [c.tok.value if c.tok is not None and c.status == "ok" else None for c in cells]
         if None not in vals and not _row_total_ok(vals):
             _flag(cells, f"总计 {_fmt(vals[-1])} ≠ sum of the applicant columns {_fmt(sum(vals[:-1]))}")
         rows[hit.metric] = cells
+    _resolve_by_columns(rows, hits, aligned)
     _check_columns(rows)
     end = max((c.quote[1] for cells in rows.values() for c in cells), default=lo)
     return [c for cells in rows.values() for c in cells], end
+
+
+def _column_checks(rows: dict[str, list[Cell]], metric: str, vals: list[float]) -> Optional[bool]:
+    """Do the column sums hold with `vals` as the row `metric`? None: no sum could be checked."""
+    def value(m: str, k: int) -> Optional[float]:
+        if m == metric:
+            return vals[k]
+        cells = rows.get(m)
+        return cells[k].tok.value if cells and cells[k].tok is not None and cells[k].status == "ok" else None
+
+    result_rows = [m for m in RESULT_ROWS_2019 if m in rows] + [m for m in OTHER_SUBROWS if m in rows]
+    balance = ("applications_received", "applications_carried_over", "results_total", "carried_forward")
+    checked = False
+    for k in range(len(APPLICANT_SCOPES)):
+        if metric in result_rows or metric == "results_total":
+            parts, total = [value(m, k) for m in result_rows], value("results_total", k)
+            if total is not None and None not in parts:
+                checked = True
+                if abs(sum(parts) - total) > 1e-6:
+                    return False
+        if metric in balance:
+            four = [value(m, k) for m in balance]
+            if None not in four:
+                checked = True
+                if abs(four[0] + four[1] - four[2] - four[3]) > 1e-6:
+                    return False
+    return True if checked else None
+
+
+def _resolve_by_columns(rows: dict[str, list[Cell]], hits: list[Hit], aligned: dict[int, Optional[Group]]) -> None:
+    """A row whose glued digits split several ways that keep its own total: the split the column
+    sums (（七）总计 = the result rows; 一+二 = 三+四) admit, when exactly one does."""
+    for i, hit in enumerate(hits):
+        cells, group = rows.get(hit.metric), aligned.get(i)
+        if not cells or group is None or not all(c.status == "unparsed" and "more than one way" in c.note
+                                                 for c in cells):
+            continue
+        _, _, options, gave_up = _split_candidates(group.toks, len(APPLICANT_SCOPES), _row_total_ok, keep=50)
+        fitting = [o for o in options if _column_checks(rows, hit.metric, [t.value for t in o])]
+        if gave_up or len(options) >= 50 or len(fitting) != 1:
+            continue
+        rows[hit.metric] = [Cell(hit.metric, scope, tok, None, cells[0].quote, "ok",
+                                 "glued digits split using the row and column totals")
+                            for scope, tok in zip(APPLICANT_SCOPES, fitting[0])]
 
 
 def _check_columns(rows: dict[str, list[Cell]]) -> None:
@@ -594,10 +878,22 @@ def _review_cells(page: Page, lo: int, hi: int) -> list[Cell]:
         return []
     groups = [g for g in page.groups_in(start, end) if not g.pipe_only]
     toks = [t for g in groups for t in g.toks]
+    if not toks:  # run-together layout: the numbers follow the column headers on the same line
+        header_end, pos = head[1], head[1]
+        while True:  # after the last "…尚未审结 总计" (a sentence may sit between heading and table)
+            found = page.search(r"审结总计", pos, end)
+            if not found:
+                break
+            header_end = pos = found[1]
+        run = _inline_run(page, header_end, end)
+        groups = [run] if run is not None and run.toks else []
+        toks = [t for g in groups for t in g.toks]
     if len(toks) < 5 and sum(len(t.digits) for t in toks) < 15:
         return []  # a stray number after the heading, not the table's row
     qs = page.line_span(page.line_of(start))[0]
     qe = page.line_span(groups[-1].last_line)[1] if groups else page.line_span(page.line_of(start))[1]
+    if groups and groups[-1].first_line == page.line_of(start):
+        qs, qe = start, groups[-1].end  # one line holds the table: quote the table, not the page
     quote = (qs, qe)
     toks = [t for g in groups for t in g.toks]
 
@@ -613,7 +909,7 @@ def _review_cells(page: Page, lo: int, hi: int) -> list[Cell]:
         toks, why = _unglue(toks, 15, _review_ok)
         if toks is None:
             return unparsed(why)
-        note = "glued digits split using the totals"
+        note = why or "glued digits split using the totals"
     cells = [Cell(m, "", t if t.value is not None else None, None, quote,
                   "ok" if t.value is not None else "unparsed",
                   note if t.value is not None else "cell left empty in the report (not stated)", (t.start, t.end))
@@ -644,7 +940,10 @@ def extract_table_facts(report: Report, sections: list[Section]) -> list[Fact]:
     app = page.search(r"本年新收", header if header is not None else after20, n)
     app_lo = n
     if app:
-        app_lo = page.line_span(page.line_of(header if header is not None else app[0]))[0]
+        start = header if header is not None else app[0]
+        app_lo = page.line_span(page.line_of(start))[0]
+        if app_lo < after20:
+            app_lo = start  # one line holds several tables (web-page text): cut at the header itself
 
     cells: list[Cell] = []
     if art20:
@@ -653,11 +952,17 @@ def extract_table_facts(report: Report, sections: list[Section]) -> list[Fact]:
     app_end = app_lo
     if app:
         review = page.search(r"行政复议", app[1], n)
-        app_hi = page.line_span(page.line_of(review[0]))[0] if review else n
+        app_hi = n
+        if review:
+            app_hi = page.line_span(page.line_of(review[0]))[0]
+            if app_hi < app[1]:
+                app_hi = review[0]
         app_cells, app_end = _application_cells(page, app_lo, app_hi)
         cells += app_cells
         cells += _review_cells(page, max(app_end, app[1]), n)
 
+    if not cells:
+        cells += _stats_cells(page, 0, n)
     facts: list[Fact] = []
     for c in cells:
         if c.tok is not None:
