@@ -28,7 +28,8 @@ EN_TERMS_FILE = Path(__file__).parent / "data" / "en_terms.toml"
 # Words of the question that say nothing about *what* is counted.
 QUESTION_WORDS = re.compile(
     r"(?:多少|几)(?:人次|万元|[个名人件场条次期份篇项家批部册本户类处所位宗笔卷])?|是否|共计|一共|总共|合计|其中|请问"
-    r"|数量|报告中|报告|政府信息公开工作|年度|全年|本年|哪些|什么|[的了共有年度在该吗呢是]|\d+|[^\u4e00-\u9fff]")
+    r"|数量|[条件次人个]数|报告中|报告|政府信息公开工作|年度|全年|本年|哪些|什么|对比|比较|相比|有何变化|变化|如何"
+    r"|[的了共有年度在该吗呢是]|\d+|[^\u4e00-\u9fff]")
 CLAUSE_END = re.compile(r"[。！？!?；;，,：:、]|[（(](?=其中|含|包括)|\n\s*\n|(?<=[\u4e00-\u9fff]) {2,}")
 SENTENCE_END = re.compile(r"[。！？!?；;]|\n\s*\n")
 RUNNING_TOTAL = re.compile(r"历年|截至|截止|至今|累计总|总累计")  # 全年累计 is the year's own total
@@ -109,7 +110,7 @@ class ReportClauses:
         if i not in self.counts:
             start, end = self.spans[i]
             found = [n for n in find_numbers(self.text[start:end])
-                     if n.kind == "count" and n.unit and _plain(n, self.view[start:end])]
+                     if n.kind == "count" and (n.unit or n.raw[-1:] in "万亿") and _plain(n, self.view[start:end])]
             for n in found:
                 n.start, n.end = n.start + start, n.end + start
             self.counts[i] = found

@@ -145,22 +145,21 @@ def _stems(phrase: str) -> tuple[str, ...]:
 
 def find_metric(view: str) -> str | None:
     """The most specific metric the question names: Chinese names as substrings; English names
-    word by word (each word's first letters, in any order and inflection)."""
+    as phrases, or else word by word (each word's first letters, in any order and inflection:
+    'proactively disclose' finds 'proactive disclosures')."""
     lower = view.lower()
     words = re.findall(r"[a-z]+", lower)
     best: tuple[int, int, str] | None = None
+    loose: tuple[int, int, str] | None = None
     for name, metric, english, prio in _metric_names():
-        if english:
-            stems = _stems(name)
-            hit = bool(stems) and all(any(w.startswith(s) for w in words) for s in stems)
-            size = sum(map(len, stems)) + len(stems)
-        else:
-            hit, size = name in view, len(name)
-        if hit:
-            key = (prio, size, metric)
-            if best is None or key[:2] > best[:2]:
-                best = key
-    return best[2] if best else None
+        if english and re.search(rf"(?<![a-z]){re.escape(name)}", lower) or not english and name in view:
+            key = (prio, len(name), metric)
+            best = key if best is None or key[:2] > best[:2] else best
+        elif english and (stems := _stems(name)) and all(any(w.startswith(s) for w in words) for s in stems):
+            key = (prio, sum(map(len, stems)) + len(stems), metric)
+            loose = key if loose is None or key[:2] > loose[:2] else loose
+    chosen = best or loose
+    return chosen[2] if chosen else None
 
 
 def find_scope(view: str) -> str | None:
