@@ -20,6 +20,8 @@ Scores, overall, per gold file (set), by question kind and by language (`Scores`
                       ordinals, phone and document numbers skipped; differences, percentage changes
                       and sums of cited values count as derived, not invented; a number written with
                       decimals may round a known value: 7730.3 for 7730.28)
+- wrong_agency        answers citing a report of an agency the question did not name (neither a gold
+                      report nor one of the gold agency's)
 - latency p50 / p95   wall time of each ask(), milliseconds
 
 Text is compared on the matching view (traditional → simplified, full → half width) with all
@@ -237,6 +239,8 @@ class QuestionResult(BaseModel):
     phrases_found: list[str] = Field(default_factory=list)
     phrase_ok: Optional[bool] = None
     invented: list[str] = Field(default_factory=list, description="Numbers in the text found in no cited quote.")
+    other_agency: list[str] = Field(
+        default_factory=list, description="Cited reports of an agency the question did not name (not gold reports).")
     latency_ms: float = 0.0
     error: str = ""
     passed: bool = Field(default=False, description="Right answer (value / phrases / abstention) with a right citation.")
@@ -257,6 +261,7 @@ class Scores(BaseModel):
     recall_at_k: Optional[float] = None
     phrase_pass: Optional[float] = None
     invented_numbers: int = 0
+    wrong_agency: int = Field(default=0, description="Answers citing a report of an agency the question did not name.")
     passed: int = 0
     errors: int = 0
     latency_p50_ms: float = 0.0
@@ -339,6 +344,17 @@ def _quote_has_value(quote: str, value: float) -> bool:
 _MARKERS = re.compile(r"[\[【［]\s*\d{1,3}(?:\s*[,，、;；]\s*\d{1,3})*\s*[\]】］]")
 
 
+def other_agency_citations(item: GoldItem, answer) -> list[str]:
+    """Cited reports of an agency the question did not name: neither a gold report nor a report
+    of the gold agency. The worst answer there is, counted apart from wrong values."""
+    named = {item.agency, *(v.agency for v in item.values)} - {None}
+    if answer.mode == "abstain" or not named:
+        return []
+    gold = set(item.gold_reports())
+    return list(dict.fromkeys(_stem(c.path) for c in answer.citations
+                              if _stem(c.path) not in gold and c.agency not in named))
+
+
 def invented_numbers(answer) -> list[str]:
     """Quantities in the answer text that none of its cited quotes states (nor derives)."""
     from qa.facts.numbers import find_numbers
@@ -406,8 +422,9 @@ def score(item: GoldItem, answer, latency_ms: float) -> QuestionResult:
     absent = item.kind is Kind.absent
     r.abstention_ok = (answer.mode == "abstain") == absent
     r.invented = invented_numbers(answer)
+    r.other_agency = other_agency_citations(item, answer)
     if absent:
-        r.passed = r.abstention_ok and not r.invented
+        r.passed = r.abstention_ok and not r.invented and not r.other_agency
         return r
 
     gold_reports = set(item.gold_reports())
@@ -463,9 +480,9 @@ def score(item: GoldItem, answer, latency_ms: float) -> QuestionResult:
 
     cited_right = good > 0 and bool(r.report_ok)
     if item.kind.value in NUMERIC_KINDS or item.kind is Kind.comparison:
-        r.passed = bool(r.numeric_ok) and cited_right and r.abstention_ok and not r.invented
+        r.passed = bool(r.numeric_ok) and cited_right and r.abstention_ok and not r.invented and not r.other_agency
     else:
-        r.passed = bool(r.phrase_ok) and cited_right and r.abstention_ok and not r.invented
+        r.passed = bool(r.phrase_ok) and cited_right and r.abstention_ok and not r.invented and not r.other_agency
     return r
 
 
@@ -502,6 +519,7 @@ def aggregate(results: list[QuestionResult]) -> Scores:
         recall_at_k=_mean([r.recall_ok for r in answerable]),
         phrase_pass=_mean([r.phrase_ok for r in results if r.kind in ("narrative", "list")]),
         invented_numbers=sum(len(r.invented) for r in results),
+        wrong_agency=sum(bool(r.other_agency) for r in results),
         passed=sum(r.passed for r in results), errors=sum(bool(r.error) for r in results),
         latency_p50_ms=_pct(lat, 50), latency_p95_ms=_pct(lat, 95),
     )
@@ -695,7 +713,8 @@ def _f(x: Optional[float]) -> str:
 SCORE_ROWS = [("n", "questions"), ("numeric_em", "numeric EM"), ("comparison_em", "comparison EM"),
               ("abstention", "abstention"), ("absent_ok", "absent ok"), ("citation_precision", "citation prec."),
               ("report_accuracy", "report"), ("section_accuracy", "section"), ("recall_at_k", "recall@k"),
-              ("phrase_pass", "phrases"), ("invented_numbers", "invented"), ("passed", "passed"),
+              ("phrase_pass", "phrases"), ("invented_numbers", "invented"), ("wrong_agency", "other agency"),
+              ("passed", "passed"),
               ("errors", "errors"), ("latency_p50_ms", "p50 ms"), ("latency_p95_ms", "p95 ms")]
 # Metrics are rows and groups columns, at most this many a table, so a table fits 80 columns.
 GROUPS_PER_TABLE = 6
@@ -785,6 +804,8 @@ def why_failed(r: QuestionResult) -> list[str]:
         why.append("wrong report cited")
     if r.invented:
         why.append("invented " + ",".join(r.invented))
+    if r.other_agency:
+        why.append("cites another agency's report " + ",".join(r.other_agency))
     return why or ["?"]
 
 
