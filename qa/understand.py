@@ -139,27 +139,35 @@ EN_FILLER = {"of", "the", "to", "by", "in", "for", "a", "an", "and", "on", "its"
 
 
 def _stems(phrase: str) -> tuple[str, ...]:
-    """English words cut to 5 letters: 'proactively disclose' and 'proactive disclosures' agree."""
-    return tuple(w[:5] for w in re.findall(r"[a-z]+", phrase.lower()) if w not in EN_FILLER)
+    """English words without filler words, each cut to its first 5 letters after a plural s:
+    'proactively disclose' and 'proactive disclosures' agree, so do 'fund' and 'funds'."""
+    return tuple(_singular(w)[:5] for w in re.findall(r"[a-z]+", phrase.lower()) if w not in EN_FILLER)
+
+
+def _singular(word: str) -> str:
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    return word[:-1] if word.endswith("s") and len(word) > 3 else word
+
+
+def _has_run(words: tuple[str, ...], run: tuple[str, ...]) -> bool:
+    n = len(run)
+    return any(words[i:i + n] == run for i in range(len(words) - n + 1))
 
 
 def find_metric(view: str) -> str | None:
     """The most specific metric the question names: Chinese names as substrings; English names
-    as phrases, or else word by word (each word's first letters, in any order and inflection:
-    'proactively disclose' finds 'proactive disclosures')."""
-    lower = view.lower()
-    words = re.findall(r"[a-z]+", lower)
+    as runs of words, each compared by its first letters ('how many items were proactively
+    disclosed' names 'proactive disclosures'), filler words (of, the, in …) skipped."""
+    words = _stems(view)
     best: tuple[int, int, str] | None = None
-    loose: tuple[int, int, str] | None = None
     for name, metric, english, prio in _metric_names():
-        if english and re.search(rf"(?<![a-z]){re.escape(name)}", lower) or not english and name in view:
+        hit = _has_run(words, _stems(name)) if english else name in view
+        if hit:
             key = (prio, len(name), metric)
-            best = key if best is None or key[:2] > best[:2] else best
-        elif english and (stems := _stems(name)) and all(any(w.startswith(s) for w in words) for s in stems):
-            key = (prio, sum(map(len, stems)) + len(stems), metric)
-            loose = key if loose is None or key[:2] > loose[:2] else loose
-    chosen = best or loose
-    return chosen[2] if chosen else None
+            if best is None or key[:2] > best[:2]:
+                best = key
+    return best[2] if best else None
 
 
 def find_scope(view: str) -> str | None:
