@@ -90,9 +90,10 @@ def main() -> None:
             facts_s = statistics.median(r["facts_s"] for r in runs)
             total_s = statistics.median(r["total_s"] for r in runs)
             reports = runs[0]["statuses"].get("added", 0)
+            each = ", ".join(f"{r['total_s']:.0f}" for r in runs)
             per_report = total_s / max(reports, 1)
             print(f"| {embedder} | {jobs} | {reports} | {runs[0]['chunks']} | {facts_s:.1f} | {total_s:.1f} | "
-                  f"{', '.join(f'{r['total_s']:.0f}' for r in runs)} | {reports / total_s:.2f} | "
+                  f"{each} | {reports / total_s:.2f} | "
                   f"{per_report * 10_000 / 60:.0f} min | {max(r['peak_rss_mb'] for r in runs):.0f} |", flush=True)
     print(f"load average after: {os.getloadavg()}")
 

@@ -332,9 +332,7 @@ def ensure_seeded(settings: Optional[Settings] = None) -> None:
 
 def _only_seeds(store: Store, seeds_dir: Path) -> bool:
     """The store is empty or holds seed reports only (a first use interrupted by an older qa)."""
-    prefix = str(seeds_dir.resolve())
-    return all(info["path"].startswith(prefix) or info["path"].startswith(str(seeds_dir))
-               for info in store.reports())
+    return not store.has_reports_outside([str(seeds_dir.resolve()), str(seeds_dir)])
 
 
 class DoctorReport(BaseModel):

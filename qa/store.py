@@ -206,6 +206,16 @@ class Store:
             [*paths, ref, ref])
         return [dict(r) for r in rows]
 
+    def has_reports_outside(self, folders: list[str]) -> bool:
+        """Whether any complete report was read from outside these folders (one indexed query)."""
+        sql = "SELECT 1 FROM reports WHERE status = 'complete'"
+        args: list = []
+        for folder in folders:
+            prefix = folder.rstrip("/") + "/"
+            sql += " AND substr(path, 1, ?) != ?"
+            args += [len(prefix), prefix]
+        return self.db.execute(sql + " LIMIT 1", args).fetchone() is not None
+
     def same_agency_year(self, agency: Optional[str], year: Optional[int]) -> list[dict]:
         """Complete reports of this agency and year (both must be known)."""
         if not agency or not year:
