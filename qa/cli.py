@@ -100,8 +100,11 @@ def ingest(
     paths: List[Path] = typer.Argument(..., help="Report files or folders (searched recursively)."),
     agency: Optional[str] = typer.Option(None, help="Agency name, when the report does not say it clearly."),
     year: Optional[int] = typer.Option(None, help="Year reported on, when the report does not say it clearly."),
+    replace: bool = typer.Option(False, "--replace",
+                                 help="This version replaces the stored report(s) of the same agency and year."),
+    jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="Processes reading and analysing files in parallel."),
 ):
-    """Read reports, split them into sections, index chunks and extract facts."""
+    """Read reports, split them into sections, extract facts (answerable at once), then add vectors."""
     from qa.ingest import ingest as run_ingest
     from qa.render import print_ingest_result
 
@@ -110,7 +113,8 @@ def ingest(
     console = _console()
     counts: dict[str, int] = {}
     with Progress(console=console, transient=True) as progress:
-        task = progress.add_task("ingesting", total=None)
+        task = progress.add_task("reading", total=None)
+        vectors = progress.add_task("vectors", total=None, visible=False)
 
         def start(total: int) -> None:
             progress.update(task, total=total)
@@ -121,13 +125,33 @@ def ingest(
             if result.status != "error" or result.report_id:
                 progress.advance(task)
 
+        def embedding(done: int, total: int) -> None:
+            progress.update(vectors, visible=True, completed=done, total=total,
+                            description=f"vectors {done}/{total} chunks")
+
         try:
-            run_ingest(paths, agency=agency, year=year, on_result=show, on_start=start)
+            run_ingest(paths, agency=agency, year=year, on_result=show, on_start=start, replace=replace, jobs=jobs,
+                       on_embed=embedding)
         except Exception as exc:  # the store itself is unusable: one clear line, not a traceback
             _fail(f"{type(exc).__name__}: {exc}")
     console.print("[dim]" + ", ".join(f"{n} {status}" for status, n in sorted(counts.items())) + "[/dim]")
     if counts.get("error"):
         raise typer.Exit(1)
+
+
+@app.command()
+def remove(reports: List[str] = typer.Argument(..., help="Stored reports, by file path or report id.")):
+    """Remove reports from the store (their facts, keyword rows and vectors)."""
+    from rich.markup import escape
+
+    from qa.ingest import remove as run_remove
+
+    removed, unknown = run_remove(reports)
+    console = _console()
+    for info in removed:
+        console.print(f"removed {escape(info['path'])}  {escape(str(info['agency'] or '?'))} {info['year'] or '?'}")
+    if unknown:
+        _fail(f"no stored report at {', '.join(unknown)} (give a path as ingested, or a report id)")
 
 
 @app.command()
@@ -156,6 +180,8 @@ def doctor_table(report):
     rows += [("chunks without vectors", report.vectors_missing), ("vectors without chunks", report.vectors_orphaned)]
     for check, n in rows:
         table.add_row(check, str(n), "[green]ok[/green]" if not n else "[yellow]problem[/yellow]")
+    # not a problem: facts come first, vectors after (the next retrieval question or repair adds them)
+    table.add_row("reports awaiting vectors", str(report.vectors_pending), "[green]ok[/green]")
     return table
 
 

@@ -10,11 +10,15 @@ from __future__ import annotations
 import os
 import re
 from functools import lru_cache
-from typing import Optional
+from typing import Callable, Iterable, Optional
 
 from qa.normalize import matching_view
 from qa.settings import Settings
 from qa.types import Chunk, Report
+
+# Chunks embedded per model call during ingest: reports are grouped until a batch is this big
+# (one call per report wastes the model on batches of 5–20 short chunks).
+EMBED_BATCH_CHUNKS = 256
 
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
@@ -77,20 +81,27 @@ class VectorIndex:
         self.embedder = get_embedder(settings.embedder)
 
     def add(self, report: Report, chunks: list[Chunk]) -> None:
+        self.add_many([(report, chunks)])
+
+    def add_many(self, batch: list[tuple[Report, list[Chunk]]]) -> None:
+        """Embed the chunks of several reports in one model call and add them."""
         from llama_index.core.schema import TextNode
 
-        if not chunks:
+        pairs = [(report, c) for report, chunks in batch for c in chunks]
+        if not pairs:
             return
-        vectors = self.embedder.embed_documents([embed_text(report, c) for c in chunks])
+        vectors = self.embedder.embed_documents([embed_text(report, c) for report, c in pairs])
         nodes = [
             TextNode(
                 id_=c.id, text=c.text, embedding=vec.tolist(),
                 metadata={"report_id": report.id, "agency": report.agency or "", "year": report.year or 0,
                           "section": c.section_path, "kind": c.section_kind.value, "start": c.start, "end": c.end},
             )
-            for c, vec in zip(chunks, vectors)
+            for (report, c), vec in zip(pairs, vectors)
         ]
-        # ingest deletes the old vectors of a replaced report first; a new report has none
+        # a run killed between adding vectors and marking the report leaves some behind: clear
+        # them by id (cheap), since Chroma refuses to add an id twice
+        self._guard(self.collection.delete, ids=[node.id_ for node in nodes])
         self._guard(self.store.add, nodes)
 
     def delete_report(self, report_id: str) -> None:
@@ -121,6 +132,80 @@ class VectorIndex:
                                  similarity_top_k=k, filters=filters)
         result = self._guard(self.store.query, query)
         return list(zip(result.ids or [], result.similarities or []))
+
+
+def embed_missing(store, index: VectorIndex, report_ids: Optional[Iterable[str]] = None,
+                  on_progress: Optional[Callable[[int, int], None]] = None) -> list[str]:
+    """Bring the vector store up to date with SQLite: delete the vectors of replaced or removed
+    reports, then embed the reports that have none yet (of `report_ids` if given), batched
+    across reports. Each report is marked once its vectors are in. Returns the ids embedded.
+    on_progress(chunks done, chunks total)."""
+    adopt_collection(store, index)
+    stale = store.stale_vector_ids()
+    for rid in stale:
+        index.delete_report(rid)
+    store.forget_stale(stale)
+    todo = store.unembedded(report_ids)
+    total, done, embedded = store.count_chunks(todo), 0, []
+    batch: list[tuple[Report, list[Chunk]]] = []
+
+    def flush() -> None:
+        nonlocal done, batch
+        index.add_many(batch)
+        store.mark_embedded([report.id for report, _ in batch])
+        embedded.extend(report.id for report, _ in batch)
+        done += sum(len(chunks) for _, chunks in batch)
+        batch = []
+        if on_progress:
+            on_progress(done, total)
+
+    for rid in todo:
+        info = store.report_info(rid)
+        if not info:  # removed meanwhile by another process
+            continue
+        report = Report(id=rid, path=info["path"], agency=info["agency"], year=info["year"], text="")
+        batch.append((report, store.chunks_of(rid)))
+        if sum(len(chunks) for _, chunks in batch) >= EMBED_BATCH_CHUNKS:
+            flush()
+    if batch:
+        flush()
+    return embedded
+
+
+def adopt_collection(store, index: VectorIndex) -> None:
+    """The first use of a collection (a new embedder or chunk size): when it is empty, every
+    report's vectors are still to be added to it."""
+    name = index.collection.name
+    if store.get_meta("collection") == name:
+        return
+    if index.count() == 0:
+        store.mark_unembedded(r["id"] for r in store.reports())
+    store.set_meta("collection", name)
+
+
+# A retrieval question embeds the reports it needs that have no vectors yet (the seeds after a
+# first use) when they are few; more than this many chunks is an ingest's job, not a question's.
+MAX_CHUNKS_AT_QUESTION = 1500
+
+
+def embed_for_question(store, index: VectorIndex, report_ids: Optional[list[str]], warnings: list[str]) -> None:
+    """Before a vector search: add the missing vectors of the reports in scope if they are few;
+    otherwise say that those reports are searched by keywords only."""
+    import sys
+
+    adopt_collection(store, index)
+    todo = store.unembedded(report_ids)
+    if not todo:
+        return
+    n_chunks = store.count_chunks(todo)
+    if n_chunks > MAX_CHUNKS_AT_QUESTION:
+        warnings.append(f"{len(todo)} report(s) have no vectors yet and are searched by keywords only: "
+                        f"`qa doctor` adds them")
+        return
+    print(f"qa: adding the vectors of {len(todo)} report(s) ({n_chunks} chunks) before the first search …",
+          file=sys.stderr, end="", flush=True)
+    embed_missing(store, index, report_ids=todo)
+    print(" done", file=sys.stderr)
 
 
 @lru_cache(maxsize=2)

@@ -1,22 +1,31 @@
-"""Ingest: files → Report → sections, chunks, facts → SQLite + Chroma, one report at a time.
+"""Ingest: files → Report → sections, chunks, facts → SQLite, then vectors → Chroma.
 
-Each report is written to SQLite in one transaction as 'pending', its vectors are added to
-Chroma, and only then is it marked 'complete'. A failure in between removes the report again,
-so nothing is ever half-written; re-ingesting the same content replaces, never duplicates.
+Facts first, vectors after. Each report's rows (report, sections, chunks, FTS, facts) are
+written in one SQLite transaction that also removes the version it replaces, so the report is
+answerable (facts, BM25) the moment it commits and an edited report is never missing: readers
+see the old version until the new one is in. Vectors are added afterwards in batches across
+reports (`qa.index.embed_missing`); a report without vectors yet is still answered by BM25,
+and whatever a kill or a vector-store failure leaves unembedded is embedded by the next
+ingest, `qa doctor`, or the next retrieval question.
+
+With `jobs > 1`, files are read and analysed (sections, facts, jieba tokens) in worker
+processes; all SQLite writes stay in this process, one report at a time.
 """
 
 from __future__ import annotations
 
 import sys
+import time
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable, Iterable, Optional
+from typing import Callable, Iterable, Iterator, Optional
 
 from pydantic import BaseModel, Field
 
 from qa.read import SUPPORTED_SUFFIXES, ReadError, read_report
 from qa.settings import Settings, get_settings
 from qa.store import Store
+from qa.types import Chunk, Fact, Report, Section
 
 
 class IngestResult(BaseModel):
@@ -33,6 +42,15 @@ class IngestResult(BaseModel):
     warnings: list[str] = Field(default_factory=list)
 
 
+class Prepared(BaseModel):
+    """One file read and analysed, ready to be written (built in a worker process with --jobs)."""
+    report: Report
+    sections: Optional[list[Section]] = None
+    chunks: list[Chunk] = Field(default_factory=list)
+    facts: list[Fact] = Field(default_factory=list)
+    tokens: dict[str, str] = Field(default_factory=dict)
+
+
 @lru_cache(maxsize=4)
 def _store(path: str) -> Store:
     return Store(Path(path))
@@ -45,6 +63,8 @@ def open_store(settings: Optional[Settings] = None) -> Store:
 
 def expand_paths(paths: Iterable[str | Path]) -> tuple[list[Path], list[IngestResult]]:
     """Files to read (folders recursively), and results for paths that cannot be read at all."""
+    if isinstance(paths, (str, Path)):  # ingest("mfa.txt") means one file, not its characters
+        paths = [paths]
     files, problems = [], []
     for raw in paths:
         p = Path(raw)
@@ -63,13 +83,21 @@ def expand_paths(paths: Iterable[str | Path]) -> tuple[list[Path], list[IngestRe
 
 
 def ingest(
-    paths: Iterable[str | Path],
+    paths: Iterable[str | Path] | str | Path,
     settings: Optional[Settings] = None,
     agency: Optional[str] = None,
     year: Optional[int] = None,
     on_result: Optional[Callable[[IngestResult], None]] = None,
     on_start: Optional[Callable[[int], None]] = None,
+    replace: bool = False,
+    jobs: int = 1,
+    embed: bool = True,
+    on_embed: Optional[Callable[[int, int], None]] = None,
 ) -> list[IngestResult]:
+    """Ingest report files or folders. replace: this version replaces the stored reports of the
+    same agency and year (a corrected copy). jobs: worker processes for reading and analysis.
+    embed=False leaves the vectors to the next ingest, `qa doctor` or retrieval question.
+    on_embed(chunks done, chunks total) reports embedding progress."""
     settings = settings or get_settings()
     store = open_store(settings)
     files, results = expand_paths(paths)
@@ -79,24 +107,72 @@ def ingest(
         if on_result:
             on_result(r)
     index = None
-    if store.pending_ids():  # a previous run was killed mid-report: finish cleaning it first
-        from qa.index import get_index
+    if embed:
+        from qa.index import IndexUnavailable, get_index
 
-        index = get_index(settings)
-        _clean_pending(store, index)
-    for path in files:
-        result, index = _ingest_one(path, store, settings, index, agency, year)
+        try:  # a vector server that is not there: say so before writing anything
+            index = get_index(settings)
+        except IndexUnavailable as exc:
+            for path in files:
+                results.append(IngestResult(path=str(path), status="error", message=str(exc)))
+                if on_result:
+                    on_result(results[-1])
+            return results
+    _clean_pending(store)
+    for path, prepared in _prepare_all(files, settings, agency, year, jobs):
+        result = _write_one(path, prepared, store, settings, replace, bool(agency or year))
         results.append(result)
         if on_result:
             on_result(result)
+    if index is not None:
+        failure = _embed(store, index, on_embed)
+        if failure:
+            results.append(failure)
+            if on_result:
+                on_result(failure)
     return results
 
 
-def _ingest_one(path, store, settings, index, agency, year):
-    from qa.facts import extract_facts
-    from qa.index import IndexUnavailable, get_index, jieba_tokens
+def _embed(store: Store, index, on_embed) -> Optional[IngestResult]:
+    """Add the missing vectors; a vector store that fails leaves them for later, said once."""
+    from qa.index import IndexUnavailable, embed_missing
+
+    try:
+        embed_missing(store, index, on_progress=on_embed)
+    except IndexUnavailable as exc:
+        waiting = len(store.unembedded())
+        return IngestResult(path=index.where, status="error",
+                            message=f"vectors not added ({exc}); {waiting} report(s) are answered by facts and "
+                                    f"keyword search until `qa doctor` adds them")
+    return None
+
+
+def _prepare_all(files: list[Path], settings: Settings, agency, year, jobs: int
+                 ) -> Iterator[tuple[Path, Prepared | IngestResult]]:
+    """(path, read or error) per file, in order; analysis happens in workers when jobs > 1."""
+    if jobs <= 1 or len(files) < 2:
+        for path in files:
+            yield path, _read(path, settings, agency, year)
+        return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    # spawn, not fork: the parent may already hold torch / Chroma threads
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
+        args = [(path, settings.model_dump_json(), agency, year) for path in files]
+        for path, prepared in zip(files, pool.map(_prepare_in_worker, args, chunksize=1)):
+            yield path, prepared
+
+
+def _prepare_in_worker(args) -> Prepared | IngestResult:
+    path, settings_json, agency, year = args
+    settings = Settings.model_validate_json(settings_json)
+    prepared = _read(path, settings, agency, year)
+    return _analyse(prepared, settings) if isinstance(prepared, Prepared) else prepared
+
+
+def _read(path: Path, settings: Settings, agency, year) -> Prepared | IngestResult:
     from qa.meta import canonical_agency
-    from qa.sections import chunk_sections, split_sections
 
     try:
         size_mb = Path(path).stat().st_size / 2**20
@@ -105,108 +181,193 @@ def _ingest_one(path, store, settings, index, agency, year):
                             f"reports are rarely over 5 MB — raise QA_MAX_FILE_MB if this one is real)")
         report = read_report(path)
     except ReadError as exc:
-        return IngestResult(path=str(path), status="error", message=str(exc)), index
-    updates = {}
+        return IngestResult(path=str(path), status="error", message=str(exc))
+    # absolute, so a citation names the file wherever `qa ingest` ran
+    updates: dict = {"path": str(Path(path).resolve())}
     if agency:
         updates["agency"] = canonical_agency(agency)
     if year:
         updates["year"] = year
-    if updates:
-        report = report.model_copy(update=updates)
-        report.warnings = [w for w in report.warnings if not (("agency" in w and agency) or ("year" in w and year))]
-    if store.is_complete(report.id) and not updates and _same_path(store, report):
-        return _result(report, "unchanged", store), index
-    from qa.dedup import find_duplicate
+    report = report.model_copy(update=updates)
+    report.warnings = [w for w in report.warnings if not (("agency" in w and agency) or ("year" in w and year))]
+    return Prepared(report=report)
 
-    duplicate = find_duplicate(report, store)
-    if duplicate:
-        return IngestResult(path=str(path), status="duplicate", report_id=report.id, agency=report.agency,
-                            year=report.year, template=report.template.value,
-                            message=f"{path}: same report as {duplicate['path']} "
-                                    f"({duplicate['similarity']:.0%} alike): not ingested again"), index
+
+def _analyse(prepared: Prepared, settings: Settings) -> Prepared:
+    from qa.facts import extract_facts
+    from qa.index import jieba_tokens
+    from qa.sections import chunk_sections, split_sections
+
+    if prepared.sections is not None:
+        return prepared
+    report = prepared.report
     sections = split_sections(report)
     chunks = chunk_sections(report, sections, settings.chunk_chars)
-    facts = extract_facts(report, sections)
     tokens = {c.id: " ".join(jieba_tokens(f"{c.section_path} {c.text}")) for c in chunks}
-    try:
-        index = index or get_index(settings)
-        replaced = store.replaced_ids(report)
-        store.write_report(report, sections, chunks, facts, tokens)
-        for old in replaced:
-            index.delete_report(old)
-        index.add(report, chunks)
-    except IndexUnavailable as exc:
-        store.delete_report(report.id)
-        return IngestResult(path=str(path), status="error", message=str(exc)), index
-    except BaseException:
-        store.delete_report(report.id)  # roll back: no half report stays behind
-        raise
-    store.mark_complete(report.id)
-    status = "replaced" if replaced else "added"
-    return IngestResult(path=str(path), status=status, report_id=report.id, agency=report.agency, year=report.year,
-                        template=report.template.value, sections=len(sections), chunks=len(chunks),
-                        facts=len(facts), warnings=report.warnings), index
+    return Prepared(report=report, sections=sections, chunks=chunks, facts=extract_facts(report, sections),
+                    tokens=tokens)
 
 
-def _same_path(store: Store, report) -> bool:
-    info = store.report_info(report.id)
-    return bool(info) and info["path"] == report.path
+def _write_one(path: Path, prepared: Prepared | IngestResult, store: Store, settings: Settings,
+               replace: bool, overridden: bool) -> IngestResult:
+    if isinstance(prepared, IngestResult):
+        return prepared
+    report = prepared.report
+    refused, targets, warnings = _plan(report, store, replace, overridden)
+    if refused:
+        return refused
+    prepared = _analyse(prepared, settings)
+    if not overridden and not _looks_like_a_report(prepared):
+        return IngestResult(path=str(path), status="error",
+                            message=f"{path}: not a report (no agency, no year, no sections): "
+                                    f"give --agency and --year to ingest it anyway")
+    removed = store.write_report(report, prepared.sections, prepared.chunks, prepared.facts, prepared.tokens,
+                                 replace=targets)
+    return IngestResult(path=report.path, status="replaced" if removed else "added", report_id=report.id,
+                        agency=report.agency, year=report.year, template=report.template.value,
+                        sections=len(prepared.sections), chunks=len(prepared.chunks), facts=len(prepared.facts),
+                        warnings=report.warnings + warnings)
 
 
-def _result(report, status: str, store: Store) -> IngestResult:
-    n_facts = len(store.facts(report_id=report.id))
-    return IngestResult(path=report.path, status=status, report_id=report.id, agency=report.agency,
-                        year=report.year, template=report.template.value, facts=n_facts, warnings=report.warnings)
+def _plan(report: Report, store: Store, replace: bool, overridden: bool
+          ) -> tuple[Optional[IngestResult], list[str], list[str]]:
+    """(refusal or None, stored reports this one replaces, warnings) for one report."""
+    from qa.dedup import find_duplicate
+
+    def refuse(status: str, message: str) -> IngestResult:
+        return IngestResult(path=report.path, status=status, report_id=report.id, agency=report.agency,
+                            year=report.year, template=report.template.value, message=message)
+
+    stored = store.report_info(report.id) if store.is_complete(report.id) else None
+    if stored and _same_file(stored["path"], report.path) and not overridden:
+        return refuse("unchanged", f"{report.path}: unchanged"), [], []
+    if stored and not _same_file(stored["path"], report.path) and not replace and Path(stored["path"]).exists():
+        return refuse("duplicate", f"{report.path}: same content as {stored['path']}, kept"), [], []
+    duplicate = find_duplicate(report, store)
+    if duplicate and not replace:
+        return refuse("duplicate", f"{report.path}: same report as {duplicate['path']} "
+                                   f"({duplicate['similarity']:.0%} alike): not ingested again; "
+                                   f"`qa ingest --replace` makes this version replace it"), [], []
+    same_year = [r for r in store.same_agency_year(report.agency, report.year)
+                 if r["id"] != report.id and not _same_file(r["path"], report.path)]
+    if replace:
+        return None, [r["id"] for r in same_year] + ([duplicate["id"]] if duplicate else []), []
+    warnings = [f"conflict: {report.agency} {report.year} is also reported by {r['path']}: answers may "
+                f"differ between them; keep one with `qa ingest --replace` or `qa remove`" for r in same_year]
+    return None, [], warnings
 
 
-def _clean_pending(store: Store, index) -> None:
-    """Reports left 'pending' by a crash: remove their rows and vectors."""
+def _same_file(stored_path: str, path: str) -> bool:
+    return stored_path == path or Path(stored_path).resolve() == Path(path)
+
+
+TITLE_WORDS = ("信息公开", "information disclosure", "open government information")
+
+
+def _looks_like_a_report(prepared: Prepared) -> bool:
+    """A report names its agency or year, or has report sections or the title words; a note
+    saying "hello world" has none of these."""
+    from qa.normalize import matching_view
+
+    report = prepared.report
+    if report.agency or report.year:
+        return True
+    if any(s.kind.value != "other" for s in prepared.sections or []):
+        return True
+    view = matching_view(report.text[:5000]).lower()
+    return any(word in view for word in TITLE_WORDS)
+
+
+def _clean_pending(store: Store) -> None:
+    """Reports left 'pending' by an older qa killed mid-report: remove their rows (their
+    vectors are queued for deletion)."""
     for rid in store.pending_ids():
-        index.delete_report(rid)
         store.delete_report(rid)
 
 
-def ensure_seeded(settings: Optional[Settings] = None) -> None:
-    """On first use, ingest the bundled seed reports so a question works right away."""
+def remove(refs: Iterable[str] | str, settings: Optional[Settings] = None) -> tuple[list[dict], list[str]]:
+    """Remove stored reports named by path or id (prefix). Returns (removed reports, refs not found)."""
     settings = settings or get_settings()
     store = open_store(settings)
-    if settings.auto_ingest_seeds and store.is_empty() and settings.seeds_dir.is_dir():
-        print(f"qa: first use — ingesting the seed reports from {settings.seeds_dir} …", file=sys.stderr)
-        ingest([settings.seeds_dir], settings)
+    refs = [refs] if isinstance(refs, str) else list(refs)
+    removed, unknown = [], []
+    for ref in refs:
+        found = store.find_reports(str(ref))
+        if not found:
+            unknown.append(str(ref))
+        for info in found:
+            store.delete_report(info["id"])
+            removed.append(info)
+    if removed:  # best effort now; a vector store that is down is cleaned by the next ingest or doctor
+        from qa.index import IndexUnavailable, embed_missing, get_index
+
+        try:
+            embed_missing(store, get_index(settings), report_ids=[])
+        except IndexUnavailable:
+            pass
+    return removed, unknown
+
+
+def ensure_seeded(settings: Optional[Settings] = None) -> None:
+    """On first use, ingest the bundled seed reports so a question works right away.
+
+    Facts and keyword rows only (seconds): their vectors are added by the first question that
+    needs retrieval. Marked done only when every seed is in, so an interrupted first use is
+    finished by the next call."""
+    settings = settings or get_settings()
+    if not settings.auto_ingest_seeds or not settings.seeds_dir.is_dir():
+        return
+    store = open_store(settings)
+    state = store.get_meta("seeds")
+    if state == "done" or (state is None and not _only_seeds(store, settings.seeds_dir)):
+        return
+    store.set_meta("seeds", "started")
+    print(f"qa: first use — ingesting the bundled seed reports from {settings.seeds_dir} …",
+          file=sys.stderr, end="", flush=True)
+    started = time.perf_counter()
+    ingest([settings.seeds_dir], settings, embed=False)
+    store.set_meta("seeds", "done")
+    print(f" done in {time.perf_counter() - started:.1f} s", file=sys.stderr)
+
+
+def _only_seeds(store: Store, seeds_dir: Path) -> bool:
+    """The store is empty or holds seed reports only (a first use interrupted by an older qa)."""
+    return not store.has_reports_outside([str(seeds_dir.resolve()), str(seeds_dir)])
 
 
 class DoctorReport(BaseModel):
     pending_removed: int = 0
     orphan_rows: dict[str, int] = Field(default_factory=dict)
     vectors_missing: int = 0
+    vectors_pending: int = Field(default=0, description="Reports whose vectors are still to be added (facts-first "
+                                                        "ingest): normal, not a problem; repair adds them.")
     vectors_orphaned: int = 0
     reports_reindexed: list[str] = Field(default_factory=list)
     ok: bool = True
 
 
 def doctor(settings: Optional[Settings] = None, repair: bool = True) -> DoctorReport:
-    """Check (and repair) that SQLite and the vector store agree, chunk for chunk."""
-    from qa.index import get_index
-    from qa.types import Report
+    """Check (and repair) that SQLite and the vector store agree, chunk for chunk: reports left
+    pending by an older qa, orphan rows, vectors missing (added) or orphaned (deleted)."""
+    from qa.index import embed_missing, get_index
 
     settings = settings or get_settings()
     store = open_store(settings)
     index = get_index(settings)
     out = DoctorReport(pending_removed=len(store.pending_ids()), orphan_rows=store.orphan_rows())
     chunk_ids = store.chunk_ids()
+    waiting = set(store.unembedded())
     vector_ids = set(index.collection.get(include=[])["ids"])
-    missing, orphaned = chunk_ids - vector_ids, vector_ids - chunk_ids
-    out.vectors_missing, out.vectors_orphaned = len(missing), len(orphaned)
+    missing = {cid for cid in chunk_ids - vector_ids if cid.split(":")[0] not in waiting}
+    orphaned = vector_ids - chunk_ids
+    out.vectors_missing, out.vectors_orphaned, out.vectors_pending = len(missing), len(orphaned), len(waiting)
     out.ok = not (out.pending_removed or any(out.orphan_rows.values()) or missing or orphaned)
-    if repair and not out.ok:
-        _clean_pending(store, index)
+    if repair and not (out.ok and not waiting):
+        _clean_pending(store)
         store.delete_orphans()
         if orphaned:
             index.collection.delete(ids=sorted(orphaned))
-        for rid in sorted({cid.split(":")[0] for cid in missing}):
-            info = store.report_info(rid)
-            report = Report(id=rid, path=info["path"], agency=info["agency"], year=info["year"],
-                            text=store.report_text(rid))
-            index.add(report, list(store.chunks_by_id([c for c in chunk_ids if c.startswith(rid + ":")]).values()))
-            out.reports_reindexed.append(info["path"])
+        store.mark_unembedded({cid.split(":")[0] for cid in missing})
+        for rid in embed_missing(store, index):
+            out.reports_reindexed.append(store.report_info(rid)["path"])
     return out

@@ -54,7 +54,7 @@ def _query_tokens(question: str, agencies: tuple[str, ...], years: tuple[int, ..
 
 def retrieve(query: Query, store: Store, settings: Settings, k: Optional[int] = None,
              warnings: Optional[list[str]] = None) -> list[Hit]:
-    from qa.index import IndexUnavailable, fts_query, get_index
+    from qa.index import IndexUnavailable, embed_for_question, fts_query, get_index
 
     warnings = warnings if warnings is not None else []
     k = k or settings.top_k
@@ -63,7 +63,9 @@ def retrieve(query: Query, store: Store, settings: Settings, k: Optional[int] = 
     tokens = query_tokens(query)
     lexical = store.bm25(fts_query(tokens), report_ids, pool) if tokens else []
     try:
-        semantic = get_index(settings).search(query.question, report_ids, pool)
+        index = get_index(settings)
+        embed_for_question(store, index, report_ids, warnings)  # facts-first reports get their vectors
+        semantic = index.search(query.question, report_ids, pool)
     except IndexUnavailable as exc:  # Chroma down: BM25 alone still finds cited sentences
         semantic = []
         warnings.append(f"vector search unavailable ({exc}); keyword search only")

@@ -1,8 +1,12 @@
 """SQLite store: reports, sections, chunks (+ jieba-tokenised FTS5 for BM25) and facts.
 
-One file, `qa.sqlite`, in the data dir. A report is written in one transaction with status
-'pending' and set 'complete' only after its vectors are in Chroma; readers see complete
-reports only. Schema changes are small migration functions applied in order.
+One file, `qa.sqlite`, in the data dir. A report's rows are written in one transaction that
+also removes the version it replaces, so readers see either the old report or the new one,
+never neither. Its vectors come after: `reports.vectors` is 0 until they are in Chroma (the
+report is answered by facts and BM25 meanwhile), and the vectors of replaced reports wait in
+`stale_vectors` until they are deleted from Chroma. Status 'pending' only exists in stores
+written by older versions (removed on the next ingest or `qa doctor`). Schema changes are
+small migration functions applied in order.
 """
 
 from __future__ import annotations
@@ -52,7 +56,15 @@ def _m3(db: sqlite3.Connection) -> None:
     db.execute("CREATE INDEX reports_status ON reports(status, agency, year)")
 
 
-MIGRATIONS = [_m1, _m2, _m3]
+def _m4(db: sqlite3.Connection) -> None:
+    # facts first, vectors after: existing reports already have their vectors
+    db.execute("ALTER TABLE reports ADD COLUMN vectors INTEGER NOT NULL DEFAULT 1")
+    db.execute("CREATE INDEX reports_vectors ON reports(vectors)")
+    db.execute("CREATE TABLE stale_vectors (report_id TEXT PRIMARY KEY)")
+    db.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)")
+
+
+MIGRATIONS = [_m1, _m2, _m3, _m4]
 
 
 class StoreVersionError(RuntimeError):
@@ -91,18 +103,22 @@ class Store:
     # ------------------------------------------------------------------ writing
     def write_report(
         self, report: Report, sections: list[Section], chunks: list[Chunk], facts: list[Fact],
-        tokens: dict[str, str],
-    ) -> None:
-        """Replace everything of this report (and of any older version at the same path), status pending."""
+        tokens: dict[str, str], replace: Iterable[str] = (),
+    ) -> list[str]:
+        """Write a report (answerable at once, vectors still to add) and, in the same transaction,
+        remove the reports it replaces: any at its path or with its id, and the ids in `replace`.
+        Returns the ids removed; their vectors are queued in stale_vectors."""
         with self.db:
-            old = [r[0] for r in self.db.execute("SELECT id FROM reports WHERE path = ? OR id = ?", (report.path, report.id))]
+            old = list(dict.fromkeys([*self.replaced_ids(report), *replace]))
             for rid in old:
                 self._delete(rid)
             self.db.execute(
-                "INSERT INTO reports VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                "INSERT INTO reports (id, path, title, agency, year, region, level, template, script, "
+                "source_format, text, boilerplate, warnings, status, ingested_at, page_starts, vectors) "
+                "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,0)",
                 (report.id, report.path, report.title, report.agency, report.year, report.region, report.level,
                  report.template.value, report.script, report.source_format, report.text,
-                 json.dumps(report.boilerplate), json.dumps(report.warnings, ensure_ascii=False), "pending",
+                 json.dumps(report.boilerplate), json.dumps(report.warnings, ensure_ascii=False), "complete",
                  time.time(), json.dumps(report.page_starts)),
             )
             self.db.executemany(
@@ -125,20 +141,91 @@ class Store:
                 f"INSERT INTO facts VALUES ({','.join('?' * len(FACT_COLUMNS))})",
                 [tuple(_fact_row(f)) for f in facts],
             )
+        return old
 
     def replaced_ids(self, report: Report) -> list[str]:
-        """Ids of stored reports that writing this report would replace."""
+        """Ids of stored reports that writing this report would replace (same path or same id)."""
         return [r[0] for r in self.db.execute("SELECT id FROM reports WHERE path = ? OR id = ?", (report.path, report.id))]
 
-    def mark_complete(self, report_id: str) -> None:
+    def mark_embedded(self, report_ids: Iterable[str]) -> None:
+        """These reports' vectors are in the vector store."""
         with self.db:
-            self.db.execute("UPDATE reports SET status = 'complete' WHERE id = ?", (report_id,))
+            self.db.executemany("UPDATE reports SET status = 'complete', vectors = 1 WHERE id = ?",
+                                [(rid,) for rid in report_ids])
+
+    def mark_unembedded(self, report_ids: Iterable[str]) -> None:
+        """These reports' vectors are (partly) missing: the next embedding step adds them."""
+        with self.db:
+            self.db.executemany("UPDATE reports SET vectors = 0 WHERE id = ?", [(rid,) for rid in report_ids])
+
+    def mark_complete(self, report_id: str) -> None:
+        self.mark_embedded([report_id])
 
     def delete_report(self, report_id: str) -> None:
+        """Remove a report's rows; its vectors are queued in stale_vectors."""
         with self.db:
             self._delete(report_id)
 
+    def unembedded(self, report_ids: Optional[Iterable[str]] = None) -> list[str]:
+        """Complete reports whose vectors are not in the vector store yet (of `report_ids` if given)."""
+        rows = [r[0] for r in self.db.execute(
+            "SELECT id FROM reports WHERE vectors = 0 AND status = 'complete' ORDER BY rowid")]
+        if report_ids is not None:
+            wanted = set(report_ids)
+            rows = [rid for rid in rows if rid in wanted]
+        return rows
+
+    def count_chunks(self, report_ids: list[str]) -> int:
+        if not report_ids:
+            return 0
+        return self.db.execute(
+            f"SELECT count(*) FROM chunks WHERE report_id IN ({','.join('?' * len(report_ids))})",
+            report_ids).fetchone()[0]
+
+    def stale_vector_ids(self) -> list[str]:
+        return [r[0] for r in self.db.execute("SELECT report_id FROM stale_vectors")]
+
+    def forget_stale(self, report_ids: Iterable[str]) -> None:
+        with self.db:
+            self.db.executemany("DELETE FROM stale_vectors WHERE report_id = ?", [(rid,) for rid in report_ids])
+
+    def get_meta(self, key: str) -> Optional[str]:
+        row = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def set_meta(self, key: str, value: str) -> None:
+        with self.db:
+            self.db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
+
+    def find_reports(self, ref: str) -> list[dict]:
+        """Complete reports named by path (as stored or absolute) or by id / id prefix (≥ 6 chars)."""
+        paths = {ref, str(Path(ref).expanduser().resolve())}
+        rows = self.db.execute(
+            f"SELECT id, path, agency, year FROM reports WHERE status = 'complete' AND "
+            f"(path IN ({','.join('?' * len(paths))}) OR (length(?) >= 6 AND id LIKE ? || '%'))",
+            [*paths, ref, ref])
+        return [dict(r) for r in rows]
+
+    def has_reports_outside(self, folders: list[str]) -> bool:
+        """Whether any complete report was read from outside these folders (one indexed query)."""
+        sql = "SELECT 1 FROM reports WHERE status = 'complete'"
+        args: list = []
+        for folder in folders:
+            prefix = folder.rstrip("/") + "/"
+            sql += " AND substr(path, 1, ?) != ?"
+            args += [len(prefix), prefix]
+        return self.db.execute(sql + " LIMIT 1", args).fetchone() is not None
+
+    def same_agency_year(self, agency: Optional[str], year: Optional[int]) -> list[dict]:
+        """Complete reports of this agency and year (both must be known)."""
+        if not agency or not year:
+            return []
+        rows = self.db.execute(
+            "SELECT id, path FROM reports WHERE status = 'complete' AND agency = ? AND year = ?", (agency, year))
+        return [dict(r) for r in rows]
+
     def _delete(self, report_id: str) -> None:
+        self.db.execute("INSERT OR IGNORE INTO stale_vectors VALUES (?)", (report_id,))
         self.db.execute(
             "DELETE FROM chunks_fts WHERE rowid IN (SELECT rowid FROM chunks WHERE report_id = ?)", (report_id,))
         for table in ("sections", "chunks", "facts"):
@@ -234,12 +321,12 @@ class Store:
         rows = self.db.execute(
             f"SELECT c.* FROM chunks c JOIN reports r ON r.id = c.report_id "
             f"WHERE r.status = 'complete' AND c.id IN ({','.join('?' * len(ids))})", ids)
-        return {
-            r["id"]: Chunk(id=r["id"], report_id=r["report_id"], section_index=r["section_index"],
-                           section_path=r["section_path"], section_kind=r["section_kind"], text=r["text"],
-                           start=r["start"], end=r["end"])
-            for r in rows
-        }
+        return {r["id"]: _chunk(r) for r in rows}
+
+    def chunks_of(self, report_id: str) -> list[Chunk]:
+        """All chunks of one report, in text order (complete or not: ingest embeds them)."""
+        rows = self.db.execute("SELECT * FROM chunks WHERE report_id = ? ORDER BY start", (report_id,))
+        return [_chunk(r) for r in rows]
 
     def chunk_ids_of_kind(self, kind: str, report_ids: list[str], limit: int = 40) -> list[str]:
         if not report_ids:
@@ -293,6 +380,12 @@ def _agency_year_filter(prefix: str, agencies: Iterable[str], years: Iterable[in
             sql += f" AND {prefix}{column} IN ({','.join('?' * len(values))})"
             args += values
     return sql, args
+
+
+def _chunk(r: sqlite3.Row) -> Chunk:
+    return Chunk(id=r["id"], report_id=r["report_id"], section_index=r["section_index"],
+                 section_path=r["section_path"], section_kind=r["section_kind"], text=r["text"],
+                 start=r["start"], end=r["end"])
 
 
 def _fact_row(f: Fact) -> list:

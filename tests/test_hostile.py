@@ -94,10 +94,10 @@ def test_ten_thousand_character_question(fresh):
     assert any("cut" in w for w in answer.warnings)
 
 
-def _pending(db_path) -> int:
+def _awaiting_vectors(db_path) -> int:
     try:
         con = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=1)
-        n = con.execute("SELECT count(*) FROM reports WHERE status = 'pending'").fetchone()[0]
+        n = con.execute("SELECT count(*) FROM reports WHERE vectors = 0").fetchone()[0]
         con.close()
         return n
     except sqlite3.Error:
@@ -110,28 +110,25 @@ def test_sigkill_mid_ingest_then_doctor_and_reingest(tmp_path):
     proc = subprocess.Popen([sys.executable, "-m", "qa.cli", "ingest", str(SEEDS)], env=env, cwd=ROOT,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.time() + 240
-    killed_pending = False
+    killed_mid_vectors = False
     while time.time() < deadline and proc.poll() is None:
-        # wait until one report is complete and the next one is half-written, then kill -9
-        if _pending(data / "qa.sqlite") and (data / "qa.sqlite").exists():
-            con = sqlite3.connect(data / "qa.sqlite", timeout=5)
-            done = con.execute("SELECT count(*) FROM reports WHERE status = 'complete'").fetchone()[0]
-            con.close()
-            if done >= 1:
-                os.kill(proc.pid, signal.SIGKILL)
-                killed_pending = True
-                break
+        # facts first: wait until reports are written but their vectors are not all in, then kill -9
+        if (data / "qa.sqlite").exists() and _awaiting_vectors(data / "qa.sqlite") >= 2:
+            os.kill(proc.pid, signal.SIGKILL)
+            killed_mid_vectors = True
+            break
         time.sleep(0.02)
     proc.wait(timeout=60)
-    assert killed_pending, "the ingest finished before it could be killed mid-report"
+    assert killed_mid_vectors, "the ingest finished before it could be killed mid-way"
 
     settings = Settings(data_dir=data, llm="none", auto_ingest_seeds=False)
     store = open_store(settings)
-    assert store.pending_ids()  # the half report is there, and invisible to readers
-    assert all(r["id"] not in store.pending_ids() for r in store.reports())
+    waiting = store.unembedded()
+    assert waiting  # reports without their vectors yet, and already answerable
+    assert {r["id"] for r in store.reports()} >= set(waiting)
     report = doctor(settings)
-    assert not report.ok and report.pending_removed >= 1
-    assert doctor(settings).ok  # repaired
+    assert report.vectors_pending == len(waiting) and report.reports_reindexed
+    assert doctor(settings).ok and not store.unembedded()  # repaired
     results = ingest([SEEDS], settings)
     assert {r.status for r in results} <= {"added", "unchanged"}
     counts = table_counts(settings)

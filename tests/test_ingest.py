@@ -95,20 +95,48 @@ def test_changed_file_replaces_its_old_version(tmp_path, fresh):
     assert after["reports"] == 1 and after["vectors"] == after["chunks"] >= before["chunks"]
 
 
-def test_failure_while_indexing_rolls_back(fresh, monkeypatch):
-    from qa.index import VectorIndex
+def test_vector_failure_keeps_the_report_answerable(fresh, monkeypatch):
+    """Facts first: a vector store that fails after the rows are in loses nothing; the next
+    ingest adds the missing vectors."""
+    from qa.index import IndexUnavailable, VectorIndex
 
     ingest([seed("mfa_2012")], fresh)
-    before = counts(fresh)
 
-    def broken(self, report, chunks):
-        raise RuntimeError("disk full")
+    def broken(self, batch):
+        raise IndexUnavailable("vector store at test failed: disk full")
 
-    monkeypatch.setattr(VectorIndex, "add", broken)
-    with pytest.raises(RuntimeError):
-        ingest([seed("mfa_2013")], fresh)
+    monkeypatch.setattr(VectorIndex, "add_many", broken)
+    results = ingest([seed("mfa_2013")], fresh)
     monkeypatch.undo()
-    assert counts(fresh) == before
+    assert [r.status for r in results] == ["added", "error"] and "disk full" in results[1].message
+    store = open_store(fresh)
+    assert [f.value for f in store.facts("applications_received", ["外交部"], [2013])] == [119]
+    assert store.unembedded() == [results[0].report_id]
+    assert ingest([], fresh) == []  # any later ingest catches up on the vectors
+    after = counts(fresh)
+    assert not store.unembedded() and after["vectors"] == after["chunks"]
+
+
+def test_failed_reingest_keeps_the_old_version(tmp_path, fresh, monkeypatch):
+    """An edited report whose new version fails mid-way never leaves the path without a report."""
+    from qa.index import VectorIndex
+
+    path = tmp_path / "mfa.txt"
+    text = seed("mfa_2013").read_text(encoding="utf-8")
+    path.write_text(text, encoding="utf-8")
+    ingest([path], fresh)
+    path.write_text(text + "\n附：本报告电子版可在外交部网站下载。\n", encoding="utf-8")
+
+    def broken(self, batch):
+        raise RuntimeError("killed")
+
+    monkeypatch.setattr(VectorIndex, "add_many", broken)
+    with pytest.raises(RuntimeError):
+        ingest([path], fresh)
+    monkeypatch.undo()
+    store = open_store(fresh)
+    assert [r["path"] for r in store.reports()] == [str(path)]
+    assert [f.value for f in store.facts("applications_received", ["外交部"], [2013])] == [119]
 
 
 def cli(*args, env_extra=None, input_text=None, timeout=300):
