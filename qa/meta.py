@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Optional
 
 from qa.normalize import is_traditional, matching_view
+from qa.spans import covers
 from qa.types import Report, Template
 
 AGENCIES_FILE = Path(__file__).parent / "data" / "agencies.toml"
@@ -75,7 +76,7 @@ def _is_toc_line(line: str) -> bool:
 def _lines(view: str, skip: list[tuple[int, int]]) -> list[tuple[int, str]]:
     out, offset = [], 0
     for line in view.split("\n"):
-        if line.strip() and not any(s <= offset < e for s, e in skip):
+        if line.strip() and not covers(skip, offset):
             out.append((offset, line.strip()))
         offset += len(line) + 1
     return out
