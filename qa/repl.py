@@ -44,9 +44,9 @@ def handle_command(line: str, state: dict, console) -> bool:
     elif cmd == "mode":
         if arg in ("none", "local", "openai"):
             state["mode"] = arg
-            console.print(f"mode: {arg}")
+            console.print(f"mode: {arg}", markup=False)
         else:
-            console.print(f"mode is {state['mode']}; use :mode none|local|openai")
+            console.print(f"mode is {state['mode']}; use :mode none|local|openai", markup=False)
     elif cmd == "facts":
         from qa.ingest import open_store
         from qa.meta import canonical_agency
@@ -55,7 +55,7 @@ def handle_command(line: str, state: dict, console) -> bool:
         agencies = [canonical_agency(a) for a in arg.split() if not a.isdigit()]
         print_facts(console, open_store().facts(None, agencies, years)[:200], "table")
     else:
-        console.print(f"unknown command :{cmd} — try :help")
+        console.print(f"unknown command :{cmd} — try :help", markup=False)
     return True
 
 
@@ -90,7 +90,7 @@ def run(mode: Optional[str] = None) -> None:
 
         def stream(token: str) -> None:
             shown.append(token)
-            console.print(token, end="")
+            console.print(token, end="", markup=False)
 
         try:
             answer = ask(line, mode=state["mode"], stream_to=stream)
@@ -98,7 +98,9 @@ def run(mode: Optional[str] = None) -> None:
             console.print("\n(cancelled)")
             continue
         except ValueError as exc:
-            console.print(f"[red]error:[/red] {exc}")
+            from rich.markup import escape
+
+            console.print(f"[red]error:[/red] {escape(str(exc))}")
             continue
         if shown:
             console.print()
