@@ -94,8 +94,11 @@ class VectorIndex:
             )
             for c, vec in zip(chunks, vectors)
         ]
-        # ingest deletes the old vectors of a replaced report first; a new report has none
-        self._guard(self.store.add, nodes)
+        # ingest deletes the old vectors of a replaced report first; a new report has none.
+        # Chroma refuses batches over its max batch size (5,461 here): a long text has more chunks.
+        batch = 1000
+        for i in range(0, len(nodes), batch):
+            self._guard(self.store.add, nodes[i:i + batch])
 
     def delete_report(self, report_id: str) -> None:
         self._guard(self.collection.delete, where={"report_id": report_id})

@@ -51,12 +51,17 @@ def canonical_agency(name: str) -> str:
     return name
 
 
+# Web furniture lines are short (the longest in the corpus: 111 characters). A longer line that
+# mentions 打印本页 or 来源: is content — a report pasted as one line was all "boilerplate" before.
+MAX_BOILERPLATE_LINE = 300
+
+
 def boilerplate_spans(text: str, view: str) -> list[tuple[int, int]]:
     spans = []
     offset = 0
     for line in view.split("\n"):
         end = offset + len(line)
-        if line.strip() and (BOILERPLATE_LINE.match(line) or _is_toc_line(line)):
+        if line.strip() and len(line) <= MAX_BOILERPLATE_LINE and (BOILERPLATE_LINE.match(line) or _is_toc_line(line)):
             spans.append((offset, min(end + 1, len(text))))
         offset = end + 1
     return spans

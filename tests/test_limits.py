@@ -158,3 +158,21 @@ def test_real_reports_are_not_taken_for_mojibake():
 
     for path in sorted(SEEDS.glob("*.txt")):
         check_not_mojibake(path.read_text(encoding="utf-8"), path)
+
+
+def test_report_pasted_as_one_line_keeps_its_body(tmp_path):
+    import re
+
+    from qa.facts import extract_facts
+    from qa.sections import chunk_sections, split_sections
+
+    text = MFA_2013.read_text(encoding="utf-8")
+    text = text[:text.index("版权所有")]  # the page footer's "|" would make the line a table row
+    one_line = re.sub(r"\s*\n\s*", "", text)  # holds "打印本页", "来源:"
+    path = tmp_path / "one_line.txt"
+    path.write_text(one_line, encoding="utf-8")
+    report = read_report(path)
+    sections = split_sections(report)
+    chunks = chunk_sections(report, sections, 300)
+    assert sum(len(c.text) for c in chunks) > 0.9 * len(one_line)  # was all boilerplate: no chunks
+    assert 119 in [f.value for f in extract_facts(report, sections) if f.metric == "applications_received"]
