@@ -366,7 +366,7 @@ def _check_unzipped_size(path: Path, max_bytes: int) -> None:
                          "not a report — raise QA_MAX_UNZIPPED_MB if this one is real")
 
 
-def docx_text(path: str | Path, max_unzipped_bytes: int = 50 * 2**20, max_chars: Optional[int] = None) -> str:
+def docx_text(path: str | Path, max_unzipped_bytes: int = 20 * 2**20, max_chars: Optional[int] = None) -> str:
     """The text of a .docx: paragraphs and tables in document order (see the module docstring).
 
     Raises ValueError, with the reason, for a file that is missing, not a zip (an old binary
