@@ -601,8 +601,11 @@ def print_report(console, report: EvalReport, show_failures: bool = True) -> Non
         t = Table(title=f"failing questions ({len(report.failures())})", show_lines=True)
         for col in ("id", "question", "expected", "mode", "answer", "why"):
             t.add_column(col, overflow="fold")
-        for r in report.failures():
-            t.add_row(r.id, r.question, r.expected, r.mode, _short_answer(r), "; ".join(why_failed(r)))
+        from rich.markup import escape
+
+        for r in report.failures():  # answers quote report text: never rich markup
+            cells = (r.id, r.question, r.expected, r.mode, _short_answer(r), "; ".join(why_failed(r)))
+            t.add_row(*map(escape, map(str, cells)))
         console.print(t)
     if report.gate:
         t = Table(title="gate (eval/thresholds.toml)")
