@@ -185,10 +185,12 @@ def failure_message(exc: Exception) -> Optional[str]:
     if isinstance(exc, (StoreUnavailable, StoreVersionError, IndexUnavailable)):
         return str(exc)
     settings = get_settings()
-    if isinstance(exc, sqlite3.DatabaseError) or isinstance(exc, PermissionError):
-        if "readonly" in str(exc) or isinstance(exc, PermissionError):
-            return (f"{settings.data_dir} is read-only ({exc}): questions still work; ingest and doctor "
-                    "need to write — make it writable or point QA_DATA_DIR elsewhere")
+    if isinstance(exc, PermissionError) or (isinstance(exc, sqlite3.DatabaseError) and "readonly" in str(exc)):
+        return (f"{settings.data_dir} is read-only ({exc}): questions still work; ingest and doctor "
+                "need to write — make it writable or point QA_DATA_DIR elsewhere")
+    if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc):
+        return f"{settings.sqlite_path} is busy ({exc}): another qa is writing to it; try again when it is done"
+    if isinstance(exc, sqlite3.DatabaseError):
         return damaged_message(settings.sqlite_path, exc)
     return None
 
