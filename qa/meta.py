@@ -54,6 +54,7 @@ def canonical_agency(name: str) -> str:
 # Web furniture lines are short (the longest in the corpus: 111 characters). A longer line that
 # mentions 打印本页 or 来源: is content — a report pasted as one line was all "boilerplate" before.
 MAX_BOILERPLATE_LINE = 300
+MAX_TITLE = 100
 
 
 def boilerplate_spans(text: str, view: str) -> list[tuple[int, int]]:
@@ -91,7 +92,9 @@ def find_title(lines: list[tuple[int, str]]) -> tuple[int, str]:
     for i, (offset, line) in enumerate(lines[:12]):
         if TITLE_WORDS.search(line) and len(line) <= 60:
             return i, line
-    return 0, lines[0][1] if lines else ""
+    # no title line: the first line stands in, cut short — it names every chunk's section, and a
+    # report pasted as one line made each of its chunks carry the whole text (quadratic ingest)
+    return 0, lines[0][1][:MAX_TITLE] if lines else ""
 
 
 def agency_from_title(lines: list[tuple[int, str]], index: int, title: str) -> Optional[str]:
@@ -153,7 +156,7 @@ def detect_metadata(report: Report) -> Report:
     boiler = boilerplate_spans(report.text, view)
     lines = _lines(view, boiler)
     index, title_view = find_title(lines)
-    title = report.text[lines[index][0] : lines[index][0] + len(lines[index][1])] if lines else ""
+    title = report.text[lines[index][0] : lines[index][0] + len(title_view)] if lines else ""
     if lines and index > 0 and re.match(r"(?:19|20)\d{2}\s*年", title_view):
         # "洪泽区人民政府 / 2023 年政府信息公开工作年度报告": the agency line belongs to the title
         prev_offset, prev_line = lines[index - 1]

@@ -176,3 +176,4 @@ def test_report_pasted_as_one_line_keeps_its_body(tmp_path):
     chunks = chunk_sections(report, sections, 300)
     assert sum(len(c.text) for c in chunks) > 0.9 * len(one_line)  # was all boilerplate: no chunks
     assert 119 in [f.value for f in extract_facts(report, sections) if f.metric == "applications_received"]
+    assert max(len(c.section_path) for c in chunks) <= 100  # each chunk carried the whole line as its title
