@@ -75,11 +75,13 @@ def terminal_chart(analysis: Analysis, width: int = 40) -> list[str]:
 
 
 def print_trend(console, analysis: Analysis) -> None:
+    from rich.markup import escape
+
     console.print(trend_table(analysis))
     for line in terminal_chart(analysis):
         console.print(line, markup=False, highlight=False)
     for w in dict.fromkeys(analysis.warnings):
-        console.print(f"[yellow]warning:[/yellow] {w}", highlight=False)
+        console.print(f"[yellow]warning:[/yellow] {escape(w)}", highlight=False)
 
 
 def cjk_font() -> Optional[str]:

@@ -8,6 +8,8 @@ from typing import List, Literal, Optional
 
 import typer
 
+from qa.settings import MAX_YEAR, MIN_YEAR
+
 # Plain click help: typer's rich panels print "<bool>" after flags, as if --json took a value.
 app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
                   help="Cited answers from Chinese government information-disclosure annual reports.")
@@ -40,7 +42,9 @@ def _console(stderr: bool = False):
 
 
 def _fail(message: str, code: int = 1) -> None:
-    _console(stderr=True).print(f"[red]error:[/red] {message}")
+    from rich.markup import escape
+
+    _console(stderr=True).print(f"[red]error:[/red] {escape(message)}")  # messages quote file and report text
     raise typer.Exit(code)
 
 
@@ -99,7 +103,8 @@ def closest_agencies(name: str, known: list[str], n: int = 3) -> list[str]:
 def ingest(
     paths: List[Path] = typer.Argument(..., help="Report files or folders (searched recursively)."),
     agency: Optional[str] = typer.Option(None, help="Agency name, when the report does not say it clearly."),
-    year: Optional[int] = typer.Option(None, help="Year reported on, when the report does not say it clearly."),
+    year: Optional[int] = typer.Option(None, min=MIN_YEAR, max=MAX_YEAR,
+                                       help="Year reported on, when the report does not say it clearly."),
     replace: bool = typer.Option(False, "--replace",
                                  help="This version replaces the stored report(s) of the same agency and year."),
     jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="Processes reading and analysing files in parallel."),
@@ -133,7 +138,7 @@ def ingest(
             run_ingest(paths, agency=agency, year=year, on_result=show, on_start=start, replace=replace, jobs=jobs,
                        on_embed=embedding)
         except Exception as exc:  # the store itself is unusable: one clear line, not a traceback
-            _fail(f"{type(exc).__name__}: {exc}")
+            _fail(failure_message(exc) or f"{type(exc).__name__}: {exc}")
     console.print("[dim]" + ", ".join(f"{n} {status}" for status, n in sorted(counts.items())) + "[/dim]")
     if counts.get("error"):
         raise typer.Exit(1)
@@ -155,15 +160,31 @@ def remove(reports: List[str] = typer.Argument(..., help="Stored reports, by fil
 
 
 @app.command()
-def doctor(check_only: bool = typer.Option(False, "--check", help="Report problems without repairing.")):
+def doctor(
+    check_only: bool = typer.Option(False, "--check", help="Report problems without repairing."),
+    rebuild: bool = typer.Option(False, "--rebuild", help="Re-create the vector index from the stored reports."),
+):
     """Check that the facts table and the vector store agree; repair what does not."""
     from qa.ingest import doctor as run_doctor
+    from qa.ingest import open_store
+    from qa.store import damaged_message
 
+    store = open_store()
+    problems = store.integrity_problems()  # PRAGMA quick_check: random bytes inside pass every other check
+    if problems:
+        _fail(damaged_message(store.path, "; ".join(problems)))
+    if rebuild:
+        from qa.index import rebuild_index
+        from qa.settings import get_settings
+
+        chunks = rebuild_index(get_settings(), store)
+        _console().print(f"vector index re-created: {chunks} chunks of {store.count_reports()} reports")
+        return
     report = run_doctor(repair=not check_only)
     console = _console()
     console.print(doctor_table(report))
     for path in report.reports_reindexed:
-        console.print(f"re-indexed {path}")
+        console.print(f"re-indexed {path}", markup=False)
     console.print("[green]consistent[/green]" if report.ok else
                   ("[yellow]problems found[/yellow]" if check_only else "[green]repaired[/green]"))
     if check_only and not report.ok:
@@ -210,7 +231,7 @@ def ask(
     def stream(token: str) -> None:
         streamed.append(token)
         if not json_out:
-            console.print(token, end="")
+            console.print(token, end="", markup=False)
 
     try:
         answer = run_ask(question, mode=mode, stream_to=stream)
@@ -238,7 +259,7 @@ def chat(mode: Optional[Mode] = typer.Option(None, help="How non-numeric questio
 @app.command()
 def facts(
     agency: Optional[str] = typer.Option(None, help="Agency name or alias."),
-    year: Optional[int] = typer.Option(None, help="Year reported on."),
+    year: Optional[int] = typer.Option(None, min=MIN_YEAR, max=MAX_YEAR, help="Year reported on."),
     metric: Optional[str] = typer.Option(None, help="Metric id (see qa/facts/metrics.toml)."),
     fmt: str = typer.Option("table", "--format", help="table / csv / json / parquet."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write to this file (needed for parquet)."),
@@ -263,7 +284,7 @@ def facts(
         from qa.export import write_parquet
 
         write_parquet(rows, output)
-        _console(stderr=True).print(f"{len(rows)} facts written to {output}")
+        _console(stderr=True).print(f"{len(rows)} facts written to {output}", markup=False)
     elif output is not None:
         from rich.console import Console
 
@@ -278,12 +299,42 @@ def facts(
 COMMAND_MODULES: list[str] = ["qa.cli_analysis", "qa.evaluate"]
 
 
+def failure_message(exc: Exception) -> Optional[str]:
+    """One line saying what is wrong and what to do, for failures of the store itself."""
+    import sqlite3
+
+    from qa.index import IndexUnavailable
+    from qa.settings import get_settings
+    from qa.store import StoreUnavailable, StoreVersionError, damaged_message
+
+    if isinstance(exc, (StoreUnavailable, StoreVersionError, IndexUnavailable)):
+        return str(exc)
+    settings = get_settings()
+    if isinstance(exc, PermissionError) or (isinstance(exc, sqlite3.DatabaseError) and "readonly" in str(exc)):
+        return (f"{settings.data_dir} is read-only ({exc}): questions still work; ingest and doctor "
+                "need to write — make it writable or point QA_DATA_DIR elsewhere")
+    if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc):
+        return f"{settings.sqlite_path} is busy ({exc}): another qa is writing to it; try again when it is done"
+    if isinstance(exc, sqlite3.DatabaseError):
+        return damaged_message(settings.sqlite_path, exc)
+    return None
+
+
 def main() -> None:
     import importlib
 
     for name in COMMAND_MODULES:
         importlib.import_module(name).register(app)
-    app()
+    try:
+        app()
+    except Exception as exc:  # the one place that turns store failures into one line, not a traceback
+        message = failure_message(exc)
+        if message is None:
+            raise
+        from rich.markup import escape
+
+        _console(stderr=True).print(f"[red]error:[/red] {escape(message)}")
+        sys.exit(1)
 
 
 if __name__ == "__main__":

@@ -22,7 +22,9 @@ def _console(stderr: bool = False):
 
 
 def _fail(message: str) -> None:
-    _console(stderr=True).print(f"[red]error:[/red] {message}")
+    from rich.markup import escape
+
+    _console(stderr=True).print(f"[red]error:[/red] {escape(message)}")  # messages quote file and report text
     raise typer.Exit(1)
 
 

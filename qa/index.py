@@ -76,7 +76,11 @@ class VectorIndex:
                 settings.collection_name(), metadata={"hnsw:space": "cosine"}
             )
         except Exception as exc:  # chromadb raises many types; the user needs one message
-            raise IndexUnavailable(f"vector store not available at {self.where}: {exc}") from exc
+            reason = " ".join(str(exc).split())  # chromadb messages span lines
+            hint = ("is the Chroma server running?" if settings.chroma_host else
+                    "the data dir is read-only" if "readonly" in reason else
+                    "if it is damaged, `qa doctor --rebuild` re-creates it from the stored reports")
+            raise IndexUnavailable(f"vector store not available at {self.where} ({reason}): {hint}") from exc
         self.store = ChromaVectorStore(chroma_collection=self.collection)
         self.embedder = get_embedder(settings.embedder)
 
@@ -102,7 +106,10 @@ class VectorIndex:
         # a run killed between adding vectors and marking the report leaves some behind: clear
         # them by id (cheap), since Chroma refuses to add an id twice
         self._guard(self.collection.delete, ids=[node.id_ for node in nodes])
-        self._guard(self.store.add, nodes)
+        # Chroma refuses batches over its max batch size (5,461 here): a long text has more chunks.
+        batch = 1000
+        for i in range(0, len(nodes), batch):
+            self._guard(self.store.add, nodes[i:i + batch])
 
     def delete_report(self, report_id: str) -> None:
         self._guard(self.collection.delete, where={"report_id": report_id})
@@ -211,6 +218,35 @@ def embed_for_question(store, index: VectorIndex, report_ids: Optional[list[str]
 @lru_cache(maxsize=2)
 def _cached_index(settings_key: str, settings_json: str) -> VectorIndex:
     return VectorIndex(Settings.model_validate_json(settings_json))
+
+
+def rebuild_index(settings: Settings, store) -> int:
+    """Throw the vector index away and re-create it from the chunks in SQLite (the index is
+    derived data: nothing is lost). Returns the number of chunks indexed."""
+    import shutil
+
+    import chromadb
+    from chromadb.api.client import SharedSystemClient
+
+    _cached_index.cache_clear()
+    if settings.chroma_host:
+        try:
+            chromadb.HttpClient(host=settings.chroma_host, port=settings.chroma_port).delete_collection(
+                settings.collection_name())
+        except Exception:  # no such collection: nothing to throw away
+            pass
+    else:
+        SharedSystemClient.clear_system_cache()  # forget clients holding the old files
+        shutil.rmtree(settings.chroma_path, ignore_errors=True)
+    index = get_index(settings)
+    by_report: dict[str, list[str]] = {}
+    for chunk_id in sorted(store.chunk_ids()):
+        by_report.setdefault(chunk_id.split(":")[0], []).append(chunk_id)
+    for report_id, ids in by_report.items():
+        info = store.report_info(report_id)
+        report = Report(id=report_id, path=info["path"], agency=info["agency"], year=info["year"], text="")
+        index.add(report, list(store.chunks_by_id(ids).values()))
+    return sum(len(ids) for ids in by_report.values())
 
 
 def get_index(settings: Settings) -> VectorIndex:

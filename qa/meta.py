@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Optional
 
 from qa.normalize import is_traditional, matching_view
+from qa.spans import covers
 from qa.types import Report, Template
 
 AGENCIES_FILE = Path(__file__).parent / "data" / "agencies.toml"
@@ -61,13 +62,18 @@ INLINE_BOILERPLATE = re.compile(
     re.M,
 )
 
+# Web furniture lines are short (the longest in the corpus: 111 characters). A longer line that
+# mentions 打印本页 or 来源: is content — a report pasted as one line was all "boilerplate" before.
+MAX_BOILERPLATE_LINE = 300
+MAX_TITLE = 100
+
 
 def boilerplate_spans(text: str, view: str) -> list[tuple[int, int]]:
     spans = []
     offset = 0
     for line in view.split("\n"):
         end = offset + len(line)
-        if line.strip() and (BOILERPLATE_LINE.match(line) or _is_toc_line(line)):
+        if line.strip() and len(line) <= MAX_BOILERPLATE_LINE and (BOILERPLATE_LINE.match(line) or _is_toc_line(line)):
             spans.append((offset, min(end + 1, len(text))))
         offset = end + 1
     spans += [(m.start(), m.end()) for m in INLINE_BOILERPLATE.finditer(view)
@@ -89,7 +95,7 @@ def _is_toc_line(line: str) -> bool:
 def _lines(view: str, skip: list[tuple[int, int]]) -> list[tuple[int, str]]:
     out, offset = [], 0
     for line in view.split("\n"):
-        if line.strip() and not any(s <= offset < e for s, e in skip):
+        if line.strip() and not covers(skip, offset):
             out.append((offset, line.strip()))
         offset += len(line) + 1
     return out
@@ -99,7 +105,9 @@ def find_title(lines: list[tuple[int, str]]) -> tuple[int, str]:
     for i, (offset, line) in enumerate(lines[:12]):
         if TITLE_WORDS.search(line) and len(line) <= 60:
             return i, line
-    return 0, lines[0][1] if lines else ""
+    # no title line: the first line stands in, cut short — it names every chunk's section, and a
+    # report pasted as one line made each of its chunks carry the whole text (quadratic ingest)
+    return 0, lines[0][1][:MAX_TITLE] if lines else ""
 
 
 def agency_from_title(lines: list[tuple[int, str]], index: int, title: str) -> Optional[str]:
@@ -205,7 +213,7 @@ def detect_metadata(report: Report) -> Report:
     boiler = boilerplate_spans(report.text, view)
     lines = _lines(view, boiler)
     index, title_view = find_title(lines)
-    title = report.text[lines[index][0] : lines[index][0] + len(lines[index][1])] if lines else ""
+    title = report.text[lines[index][0] : lines[index][0] + len(title_view)] if lines else ""
     if lines and index > 0 and re.match(r"(?:19|20)\d{2}\s*年", title_view):
         # "洪泽区人民政府 / 2023 年政府信息公开工作年度报告": the agency line belongs to the title
         prev_offset, prev_line = lines[index - 1]

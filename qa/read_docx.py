@@ -351,11 +351,27 @@ def _squeeze_blank_lines(lines: list[str]) -> str:
     return "\n".join(out) + ("\n" if out else "")
 
 
-def docx_text(path: str | Path) -> str:
+def _check_unzipped_size(path: Path, max_bytes: int) -> None:
+    """Refuse a zip whose members unpack to more than max_bytes (a zip bomb), before unpacking.
+
+    The sizes in the zip's directory can lie, but zipfile never returns more bytes for a member
+    than its directory entry states, so checking them bounds what python-docx can unpack."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            total = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise ValueError(f"{path}: damaged or not a Word document ({exc})") from exc
+    if total > max_bytes:
+        raise ValueError(f"{path}: unpacks to {total / 2**20:,.0f} MB (over {max_bytes / 2**20:g} MB): a zip bomb, "
+                         "not a report — raise QA_MAX_UNZIPPED_MB if this one is real")
+
+
+def docx_text(path: str | Path, max_unzipped_bytes: int = 20 * 2**20, max_chars: Optional[int] = None) -> str:
     """The text of a .docx: paragraphs and tables in document order (see the module docstring).
 
     Raises ValueError, with the reason, for a file that is missing, not a zip (an old binary
-    .doc, say), or a zip that is not a Word document.
+    .doc, say), a zip that is not a Word document, one that unpacks to more than
+    `max_unzipped_bytes`, or a text longer than `max_chars`.
     """
     path = Path(path)
     if not path.is_file():
@@ -366,6 +382,7 @@ def docx_text(path: str | Path) -> str:
         if head.startswith(b"\xd0\xcf\x11\xe0"):
             raise ValueError(f"{path}: an old binary Word .doc file, not .docx; save it as .docx or PDF")
         raise ValueError(f"{path}: not a .docx file (not a zip archive)")
+    _check_unzipped_size(path, max_unzipped_bytes)
     import docx
     from docx.opc.exceptions import PackageNotFoundError
 
@@ -379,4 +396,9 @@ def docx_text(path: str | Path) -> str:
         raise ValueError(f"{path}: damaged Word document ({type(exc).__name__}: {exc})") from exc
     out = _Doc(Numbering(doc))
     out.blocks(doc.element.body)
-    return _squeeze_blank_lines(out.lines)
+    text = _squeeze_blank_lines(out.lines)
+    if max_chars is not None and len(text) > max_chars:
+        from qa.read import text_too_long
+
+        raise text_too_long(path, max_chars)
+    return text

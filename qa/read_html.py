@@ -308,10 +308,16 @@ def html_to_text(html: str) -> str:
     html = re.sub(r"^\s*<\?xml[^>]*\?>", "", html)  # lxml refuses str input with an encoding declaration
     if not html.strip():
         raise ValueError("empty HTML page")
+    parser = lxml.html.HTMLParser()
     try:
-        root = lxml.html.document_fromstring(html)
+        root = lxml.html.document_fromstring(html, parser=parser)
     except (lxml.etree.ParserError, ValueError) as exc:
         raise ValueError(f"not a readable HTML page ({exc})") from exc
+    # Past a resource limit (tags nested 256 deep, a huge text node) libxml2 stops building the
+    # tree and the rest of the page — usually the report's body — is silently gone.
+    limits = [e.message for e in parser.error_log if e.type_name == "ERR_RESOURCE_LIMIT"]
+    if limits:
+        raise ValueError(f"HTML page too deeply nested or too large to read whole ({limits[0]})")
     out = _Out()
     _render(root, out)
     out.newline()

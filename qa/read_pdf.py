@@ -21,14 +21,16 @@ available as a cross-check: `pdf_text(path, engine="pdfplumber")`.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Iterable, Iterator, Optional
 
 
-def pdf_text(path: str | Path, engine: str = "pymupdf") -> tuple[str, list[int]]:
+def pdf_text(path: str | Path, engine: str = "pymupdf", max_chars: Optional[int] = None) -> tuple[str, list[int]]:
     """(text, page_starts): the text layer of a PDF and the offset where each page begins in it.
 
     Pages are joined so that each starts on a new line. Raises ValueError, with the reason, for
     a file that is missing, not a PDF, damaged, or encrypted with a password. A scanned PDF with
     no text layer returns an empty-ish text; deciding what to do with it is the caller's job.
+    Extraction stops, with ValueError, as soon as the text passes `max_chars`.
     """
     path = Path(path)
     if not path.is_file():
@@ -42,7 +44,7 @@ def pdf_text(path: str | Path, engine: str = "pymupdf") -> tuple[str, list[int]]
     parts: list[str] = []
     starts: list[int] = []
     offset = 0
-    for page in pages:
+    for page in _bounded(pages, max_chars, path):
         page = page.replace("\r\n", "\n").replace("\r", "\n")
         if parts and not parts[-1].endswith("\n"):
             parts.append("\n")
@@ -53,7 +55,18 @@ def pdf_text(path: str | Path, engine: str = "pymupdf") -> tuple[str, list[int]]
     return "".join(parts), starts
 
 
-def _pages_pymupdf(path: Path) -> list[str]:
+def _bounded(pages: Iterable[str], max_chars: Optional[int], path: Path) -> Iterator[str]:
+    from qa.read import text_too_long
+
+    total = 0
+    for page in pages:
+        total += len(page)
+        if max_chars is not None and total > max_chars:
+            raise text_too_long(path, max_chars)
+        yield page
+
+
+def _pages_pymupdf(path: Path) -> Iterator[str]:
     import pymupdf
 
     try:
@@ -70,10 +83,12 @@ def _pages_pymupdf(path: Path) -> list[str]:
         if doc.is_repaired:  # MuPDF rebuilt a broken xref: typically a truncated download
             raise ValueError(f"{path}: PDF is damaged or truncated (MuPDF had to repair it); "
                              "download it again — a partial report would make answers wrong")
-        try:
-            return [page.get_text() for page in doc]
-        except Exception as exc:
-            raise ValueError(f"{path}: damaged PDF, text could not be extracted ({exc})") from exc
+        for page in doc:  # one page at a time, so a too-long text stops early
+            try:
+                text = page.get_text()
+            except Exception as exc:
+                raise ValueError(f"{path}: damaged PDF, text could not be extracted ({exc})") from exc
+            yield text
 
 
 def _pages_pdfplumber(path: Path) -> list[str]:

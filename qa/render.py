@@ -48,8 +48,8 @@ def print_ingest_result(console: Console, r) -> None:
     if r.status in ("error", "skipped", "duplicate"):
         console.print(f"{label} {escape(r.message)}")
         return
-    console.print(f"{label} {escape(r.path)}  {r.agency or '?'} {r.year or '?'} {r.template}  "
-                  f"{r.sections} sections, {r.chunks} chunks, {r.facts} facts")
+    what = f"{r.path}  {r.agency or '?'} {r.year or '?'} {r.template}"
+    console.print(f"{label} {escape(what)}  {r.sections} sections, {r.chunks} chunks, {r.facts} facts")
     for w in r.warnings:
         console.print(f"          [yellow]note:[/yellow] {escape(w)}")
 
@@ -72,7 +72,8 @@ def print_facts(console: Console, facts: list[Fact], fmt: str) -> None:
     for f in facts:
         value = "—" if f.value is None else (str(int(f.value)) if float(f.value).is_integer() else str(f.value))
         quote = " ".join(f.quote.split())
-        table.add_row(f.agency or "?", str(f.year or "?"), f.metric, f.scope, value, f.unit, f.qualifier.value,
-                      escape(quote[:60] + ("…" if len(quote) > 60 else "")))
+        cells = (f.agency or "?", str(f.year or "?"), f.metric, f.scope, value, f.unit, f.qualifier.value,
+                 quote[:60] + ("…" if len(quote) > 60 else ""))
+        table.add_row(*map(escape, cells))  # report text is never rich markup
     console.print(table)
     console.print(f"[dim]{len(facts)} facts[/dim]")

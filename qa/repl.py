@@ -46,9 +46,9 @@ def handle_command(line: str, state: dict, console) -> bool:
     elif cmd == "mode":
         if arg in ("none", "local", "openai"):
             state["mode"] = arg
-            console.print(f"mode: {arg}")
+            console.print(f"mode: {arg}", markup=False)
         else:
-            console.print(f"mode is {state['mode']}; use :mode none|local|openai")
+            console.print(f"mode is {state['mode']}; use :mode none|local|openai", markup=False)
     elif cmd == "facts":
         from qa.cli import resolve_agency
         from qa.ingest import open_store
@@ -63,7 +63,7 @@ def handle_command(line: str, state: dict, console) -> bool:
             return True
         print_facts(console, store.facts(None, agencies, years)[:200], "table")
     else:
-        console.print(f"unknown command :{cmd} — try :help")
+        console.print(f"unknown command :{cmd} — try :help", markup=False)
     return True
 
 
@@ -98,7 +98,7 @@ def run(mode: Optional[str] = None) -> None:
 
         def stream(token: str) -> None:
             shown.append(token)
-            console.print(token, end="")
+            console.print(token, end="", markup=False)
 
         try:
             answer = ask(line, mode=state["mode"], stream_to=stream)
@@ -106,7 +106,9 @@ def run(mode: Optional[str] = None) -> None:
             console.print("\n(cancelled)")
             continue
         except ValueError as exc:
-            console.print(f"[red]error:[/red] {exc}")
+            from rich.markup import escape
+
+            console.print(f"[red]error:[/red] {escape(str(exc))}")
             continue
         if shown:
             console.print()

@@ -9,9 +9,11 @@ must not read like a table row.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from typing import Optional
 
 from qa.normalize import matching_view
+from qa.spans import contains, covers, starts_between
 from qa.types import Chunk, Report, Section, SectionKind
 
 CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
@@ -69,7 +71,7 @@ def _body_lines(report: Report, view: str):
         stripped = line.strip()
         lead = len(line) - len(line.lstrip())
         end = offset + len(line)
-        in_boiler = any(s <= offset + lead and e >= end for s, e in report.boilerplate)
+        in_boiler = contains(report.boilerplate, offset + lead, end)
         if stripped and not in_boiler:
             if len(line) > LONG_LINE:
                 yield from _inline_pieces(report, line, offset, blank_before)
@@ -92,7 +94,7 @@ def _inline_pieces(report: Report, line: str, offset: int, blank_before: bool):
         piece = line[a:b]
         lead = len(piece) - len(piece.lstrip())
         start = offset + a + lead
-        if piece.strip() and not any(s <= start < e for s, e in report.boilerplate):
+        if piece.strip() and not covers(report.boilerplate, start):
             yield start, piece.strip(), blank_before if a == 0 else True, a > 0
 
 
@@ -188,6 +190,11 @@ def split_sections(report: Report, view: Optional[str] = None) -> list[Section]:
 
 
 SENTENCE_PUNCT = re.compile(r"[。；;！!？?]")
+# A run this long without a sentence end is cut (preferably after a comma or space in its last
+# 200 characters), so no chunk or sentence is longer: the longest real sentence in the corpus
+# is ~1,300 characters, a hostile single-line file would otherwise be one 200k-character chunk.
+MAX_SENTENCE = 2000
+SOFT_BREAK = "，,、 \t"
 LINE_END_PUNCT = "。；;！!？?:：|"
 STARTS_BLOCK = re.compile(r"\s*(?:[一二三四五六七八九十]+\s*[、.]|[(（][一二三四五六七八九十]+[)）]|\d+[.、．]|-\s*\d+\s*-)")
 
@@ -199,8 +206,11 @@ def sentence_spans(text: str, start: int, end: int, skip: list[tuple[int, int]] 
     (boilerplate) end a sentence and are left out."""
     if skip:
         out, s = [], start
-        for bs, be in sorted(skip):
-            if be <= s or bs >= end:
+        # spans in text order (as meta makes them): start at the last one beginning before `start`
+        for bs, be in skip[max(0, bisect_left(skip, (start,)) - 1):]:
+            if bs >= end:
+                break
+            if be <= s:
                 continue
             out += sentence_spans(text, s, max(s, bs))
             s = max(s, be)
@@ -216,6 +226,8 @@ def sentence_spans(text: str, start: int, end: int, skip: list[tuple[int, int]] 
             nxt = text[i + 1 : min(end, i + 40)]
             boundary = (not line or line[-1] in LINE_END_PUNCT or len(line) < 20
                         or not nxt.strip() or nxt.startswith("\n") or bool(STARTS_BLOCK.match(nxt)))
+        if not boundary and i + 1 - s >= MAX_SENTENCE - 200:
+            boundary = ch in SOFT_BREAK or i + 1 - s >= MAX_SENTENCE
         if boundary:
             if i + 1 > s:
                 spans.append((s, i + 1))
@@ -241,20 +253,20 @@ def chunk_sections(report: Report, sections: list[Section], target: int = 300) -
     for section in sections:
         pieces = sentence_spans(text, section.start, section.end, report.boilerplate)
         group: list[tuple[int, int]] = []
-        size = 0
+        size = n = 0
         for s, e in pieces + [(-1, -1)]:
             # a chunk never reaches over boilerplate (page footers, web furniture) between sentences
-            gap = bool(group) and s >= 0 and any(group[-1][1] <= bs < s for bs, _ in report.boilerplate)
+            gap = bool(group) and s >= 0 and starts_between(report.boilerplate, group[-1][1], s)
             flush = s < 0 or gap or (group and size + (e - s) > target * 1.3)
             if flush and group:
                 cs, ce = _strip_span(text, group[0][0], group[-1][1])
                 if ce > cs:
-                    n = sum(1 for c in chunks if c.section_index == section.index)
                     chunks.append(
                         Chunk(id=f"{report.id}:{section.index}:{n}", report_id=report.id,
                               section_index=section.index, section_path=section.path,
                               section_kind=section.kind, text=text[cs:ce], start=cs, end=ce)
                     )
+                    n += 1
                 group, size = [], 0
             if s >= 0:
                 group.append((s, e))

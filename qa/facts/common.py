@@ -73,4 +73,6 @@ def make_fact(
 
 
 def in_boilerplate(report: Report, offset: int) -> bool:
-    return any(s <= offset < e for s, e in report.boilerplate)
+    from qa.spans import covers
+
+    return covers(report.boilerplate, offset)

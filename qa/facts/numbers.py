@@ -20,6 +20,7 @@ Every number is reported, each with a `kind`, so callers can skip what is not a 
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from typing import Optional
 
@@ -35,6 +36,9 @@ _CN_SMALL = {"十": 10, "拾": 10, "百": 100, "佰": 100, "千": 1000, "仟": 1
 _CN_BIG = {"万": 10_000, "萬": 10_000, "亿": 100_000_000, "億": 100_000_000}
 _CN_CHARS = "".join(_CN_DIGITS) + "".join(_CN_SMALL) + "".join(_CN_BIG)
 
+# No report counts anything beyond this; a longer digit string (400 digits of garbage, an ID)
+# is not a number here, and would overflow int() and SQLite INTEGER further on.
+MAX_VALUE = 1e15
 _ARABIC_RE = re.compile(r"^\s*(\d+(?:,\d{3})*(?:\.\d+)?)\s*([万萬亿億千]?)\s*$")
 
 
@@ -67,8 +71,11 @@ def _parse_chinese(s: str) -> Optional[float]:
             else:
                 total += section * mult
             section = 0
+            if total > MAX_VALUE:
+                return None  # "一亿亿亿…": stop before the integer grows with the input
     section += digit or 0
-    return float(total + section)
+    total += section
+    return float(total) if total <= MAX_VALUE else None
 
 
 def parse_number(s: str) -> Optional[float]:
@@ -88,7 +95,7 @@ def parse_number(s: str) -> Optional[float]:
         mult = m.group(2)
         if mult:
             value *= {"万": 10_000, "萬": 10_000, "亿": 1e8, "億": 1e8, "千": 1000}[mult]
-        return _clean(value)
+        return _clean(value) if value <= MAX_VALUE else None
     # Arabic with a Chinese multiplier after a Chinese part, e.g. "3千万" is rare: try Chinese.
     return _parse_chinese(t)
 
@@ -203,12 +210,20 @@ def _match_unit(view: str, i: int) -> str:
     return ""
 
 
-def _protected_kinds(view: str) -> list[tuple[int, int, str]]:
-    spans = []
-    for rx, kind in _PROTECTED:
-        for m in rx.finditer(view):
-            spans.append((m.start(), m.end(), kind))
-    return spans
+def _protected_kinds(view: str) -> list[tuple[str, list[tuple[int, int]]]]:
+    """(kind, sorted spans) per _PROTECTED pattern, in priority order."""
+    return [(kind, [m.span() for m in rx.finditer(view)]) for rx, kind in _PROTECTED]
+
+
+def _protected_kind(protected, s: int, e: int) -> Optional[str]:
+    """The kind of the first pattern with a match around [s, e). One pattern's matches do not
+    overlap, so the one starting last at or before s is the only candidate (bisect: a scan of
+    every span per number made long texts quadratic)."""
+    for kind, spans in protected:
+        i = bisect_right(spans, (s, float("inf"))) - 1
+        if i >= 0 and e <= spans[i][1]:
+            return kind
+    return None
 
 
 def _candidates(view: str) -> list[tuple[int, int, str]]:
@@ -309,7 +324,8 @@ def _mention(text, view, s, e, script, protected) -> Optional[NumberMention]:
                 break
 
     # Chinese numerals are only numbers with a unit, a date/year word, 第 or 百分之 around them.
-    after = view[_skip_spaces(view, e, 2):]
+    after_at = _skip_spaces(view, e, 2)
+    after = view[after_at:after_at + 1]  # a bounded slice: view[i:] per number made long texts quadratic
     before = view[max(0, s - 4):s]
     if script == "chinese":
         if not (unit or after[:1] in ("年", "月", "日", "号") or before.endswith("第") or before.endswith("百分之")
@@ -322,8 +338,8 @@ def _mention(text, view, s, e, script, protected) -> Optional[NumberMention]:
     for word, q, exclude in _PREFIX_QUALIFIERS:
         if q is None:
             continue
-        if view[:b].endswith(word):
-            if any(view[:b].endswith(x) for x in exclude):
+        if view.endswith(word, 0, b):
+            if any(view.endswith(x, 0, b) for x in exclude):
                 continue
             if qualifier == Qualifier.exact:
                 qualifier = q
@@ -340,6 +356,8 @@ def _mention(text, view, s, e, script, protected) -> Optional[NumberMention]:
         if qualifier == Qualifier.exact:
             qualifier = Qualifier.incomplete
 
+    if not value <= MAX_VALUE:  # also catches inf from float("9" * 400)
+        return None
     kind = _kind(view, s, e, pos, unit, value, script, token, protected)
     if kind == "year" and script == "chinese":
         y = parse_year(token)
@@ -352,9 +370,9 @@ def _mention(text, view, s, e, script, protected) -> Optional[NumberMention]:
 
 
 def _kind(view, s, e, pos, unit, value, script, token, protected) -> str:
-    for ps, pe, pk in protected:
-        if ps <= s and e <= pe:
-            return pk
+    pk = _protected_kind(protected, s, e)
+    if pk:
+        return pk
     after_i = _skip_spaces(view, e, 2)
     after = view[after_i:after_i + 4]
     before = view[max(0, s - 6):s].rstrip(" \t")
@@ -364,7 +382,9 @@ def _kind(view, s, e, pos, unit, value, script, token, protected) -> str:
     # ordinals: 第N, list markers
     if before.endswith("第"):
         return "ordinal"
-    line_start = view.rfind("\n", 0, s) + 1
+    # a list marker sits near its line start: look back 40 characters, not to the start of a long line
+    newline = view.rfind("\n", max(0, s - 40), s)
+    line_start = newline + 1 if newline >= 0 or s <= 40 else s - 40
     if not view[line_start:s].strip(" \t(（[【") and after[:1] in ("、", ".", "．", ")", "）", "]", "】") \
             and not (after[:1] == "." and after[1:2].isdigit()):
         return "ordinal"
@@ -381,7 +401,8 @@ def _kind(view, s, e, pos, unit, value, script, token, protected) -> str:
     )
     if after[:1] == "年":
         if is_year_number:
-            nxt = view[_skip_spaces(view, after_i + 1, 2):][:4]
+            nxt_at = _skip_spaces(view, after_i + 1, 2)
+            nxt = view[nxt_at:nxt_at + 4]
             if re.match(r"\d{1,2}\s*月|[一二三四五六七八九十]{1,2}月", nxt):
                 return "date"
             return "year"

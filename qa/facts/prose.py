@@ -36,6 +36,7 @@ PDF extraction are joined); the span is the number, or the zero phrase.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Optional
@@ -43,6 +44,8 @@ from typing import Optional
 from qa.facts.common import in_boilerplate, make_fact, vocabulary
 from qa.facts.numbers import NumberMention, find_numbers
 from qa.normalize import matching_view
+from qa.sections import MAX_SENTENCE
+from qa.spans import contains
 from qa.types import Fact, Qualifier, Report, Section
 
 # Metrics prose may state, with the units a prose number may carry for them.
@@ -124,6 +127,7 @@ _UNIT_START = "件份条场人元个期次起张篇项家名批部册本页户"
 class _Clause:
     compact: str  # clause text in the matching view, whitespace and footer lines removed
     pos: list[int]  # pos[i]: original offset of compact[i]
+    clause_start: list[int]  # clause_start[i]: where the clause holding compact[i] begins
 
 
 # Prose-only synonyms, on top of metrics.toml.
@@ -195,7 +199,7 @@ def _sentences(report: Report, view: str, breaks: frozenset = frozenset()) -> li
             kinds.append("blank")
         elif _FOOTER_RE.match(line):
             kinds.append("footer")  # before boilerplate: page footers stay transparent
-        elif any(s <= a and b <= e for s, e in report.boilerplate):
+        elif contains(report.boilerplate, a, b):
             kinds.append("boiler")  # a whole line of furniture (inline furniture is blanked)
         elif _is_table_row(line, nxt):
             kinds.append("table")
@@ -234,7 +238,7 @@ def _sentences(report: Report, view: str, breaks: frozenset = frozenset()) -> li
                 close(k)
             if cur is None and not view[k].isspace():
                 cur = k
-            if view[k] in _SENT_END:
+            if view[k] in _SENT_END or (cur is not None and k + 1 - cur >= MAX_SENTENCE):
                 close(k + 1)
         stripped = line.strip()
         join = (
@@ -257,12 +261,16 @@ def _compact(view: str, a: int, b: int) -> _Clause:
     skip = set()
     for m in re.finditer(r"\n\s*[-—–]\s*\d+\s*[-—–]\s*(?=\n)", view[a:b]):
         skip.update(range(a + m.start(), a + m.end()))
+    starts, clause = [], 0
     for k in range(a, b):
         if k in skip or view[k].isspace():
             continue
+        starts.append(clause)  # computed once here: scanning back per number was quadratic
+        if view[k] in _CLAUSE_END:
+            clause = len(chars) + 1
         chars.append(view[k])
         pos.append(k)
-    return _Clause("".join(chars), pos)
+    return _Clause("".join(chars), pos, starts)
 
 
 # ------------------------------------------------------------------ extraction
@@ -287,6 +295,7 @@ def extract_prose_facts(report: Report, sections: list[Section]) -> list[Fact]:
     """Facts stated in the report's sentences (see the module doc for the rules)."""
     view = _blank_inline_boilerplate(report, matching_view(report.text))
     mentions = find_numbers(report.text)
+    mention_starts = [m.start for m in mentions]  # sorted: find_numbers goes left to right
     facts: list[Fact] = []
     seen: set = set()
 
@@ -304,7 +313,8 @@ def extract_prose_facts(report: Report, sections: list[Section]) -> list[Fact]:
             continue
         sent = _compact(view, qa, qb)
         idx = {p: i for i, p in enumerate(sent.pos)}
-        sent_mentions = [(idx[m.start], m) for m in mentions if qa <= m.start < qb and m.start in idx]
+        inside = mentions[bisect_left(mention_starts, qa):bisect_left(mention_starts, qb)]
+        sent_mentions = [(idx[m.start], m) for m in inside if m.start in idx]
         count_pos = {i for i, m in sent_mentions if m.kind == "count"}
         parent = None  # metric of the last fact in this sentence before 其中
         for ci, m in sent_mentions:
@@ -337,9 +347,7 @@ _BREAKDOWN_PARTS = {
 def _metric_for(report, view, sent: _Clause, ci: int, m: NumberMention, count_pos, parent, qa, breakdown=False):
     c = sent.compact
     # clause bounds in the compact sentence
-    cs = ci
-    while cs > 0 and c[cs - 1] not in _CLAUSE_END:
-        cs -= 1
+    cs = sent.clause_start[ci]
     # where the number's phrase ends (unit and post-qualifiers), in compact coordinates
     ue = ci
     while ue < len(sent.pos) and sent.pos[ue] < m.unit_end:
