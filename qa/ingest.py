@@ -100,6 +100,8 @@ def ingest(
     on_embed(chunks done, chunks total) reports embedding progress."""
     settings = settings or get_settings()
     store = open_store(settings)
+    if getattr(store, "read_only", False):  # fail before reading anything, not once per file
+        raise PermissionError(f"cannot write the store at {store.path}")
     files, results = expand_paths(paths)
     if on_start:
         on_start(len(files))
