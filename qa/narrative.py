@@ -32,12 +32,12 @@ from qa.types import Answer, Citation, Query
 
 CN_NUM = "一二三四五六七八九十"
 MAX_ITEMS = 10
-MAX_ITEM_CHARS = 360
+MAX_ITEM_CHARS = 480
 MAX_REPORTS = 3
 
 TOPIC_ZH = {
     "problems": re.compile(r"问题|不足|差距|短板|薄弱|困难|欠缺"),
-    "measures": re.compile(r"改进|措施|下一步|打算|计划|整改|今后|努力方向|重点做好|重点工作|做法|举措"),
+    "measures": re.compile(r"改进|措施|下一步|打算|计划|整改|今后|努力方向|做好|抓好|重点工作|工作重点|做法|举措|怎么做|将.{0,4}哪些"),
     "channels": re.compile(r"渠道|形式|方式|载体|途径|媒体"),
     "highlights": re.compile(r"成果|成效|成绩|亮点|进展|主要工作|做了哪些"),
 }
@@ -66,6 +66,9 @@ TURN = re.compile(r"下一步|下步|下阶段|下一阶段|今后|针对|为此
                   r"|(?:19|20)\d\d\s*年.{0,8}将")
 TABLE_ROW = re.compile(r"本年新收|上年结转|本年度办理结果|结转下年度|予以公开|部分公开|无法提供|不予处理|其他处理|总计")
 TITLE_ENDS = ("情况", "措施", "打算", "概述", "事项", "问题", "方向", "计划", "建设", "形式", "渠道")
+# the end of a report's text: a signature date, attachments, tables appended after the last section
+TAIL = re.compile(r"[〇○零一二三四五六七八九]{4}年[一二三四五六七八九十]{1,2}月[一二三四五六七八九十]{1,3}日"
+                  r"|(?:19|20)\d\d年\d{1,2}月\d{1,2}日\s*$|附件下载|附件[:：]|附表|附[:：]|需要说明的事项与附表")
 BEFORE_HEADING = set(" \t\n\u3000。；;：:！!？?）)」”\"、，,>|")
 
 FAMILIES = {
@@ -186,6 +189,8 @@ def _numbered_outline(text: str) -> tuple[Block, ...]:
     blocks: list[Block] = []
     for i, (s, body, _n) in enumerate(heads):
         e = heads[i + 1][0] if i + 1 < len(heads) else len(text)
+        tail = TAIL.search(view, body, e)
+        e = tail.start() if tail else e
         label = " ".join(text[s:body].split())
         blocks.append(Block(level=1, label=label, title=text[s:body].split("、", 1)[-1].strip(), start=s, body=body,
                             end=e, path=label))
@@ -236,6 +241,12 @@ def _last_item_end(view: str, family: str, marker: int, end: int, longest: int) 
     return marker + ends[-1] if ends else _sentence_end(view, marker, end)
 
 
+def _prose_list(view: str, markers: list[int]) -> bool:
+    """Items that say something (not table rows like "1．在办件0 2．办结件0")."""
+    spans = [view[a:b] for a, b in zip(markers, markers[1:])]
+    return not spans or sum(len(re.findall(r"[\u4e00-\u9fff]", s)) for s in spans) / len(spans) >= 8
+
+
 def _nested(view: str, prev_last: int, first: int) -> bool:
     """A list starting right after the last item's short title ('（三）规范公开行为1、…') is nested."""
     gap = view[prev_last:first]
@@ -246,19 +257,29 @@ def split_items(text: str, start: int, end: int) -> list[tuple[int, int, list[It
     """Top-level enumerated lists in text[start:end]: (lead-in start, lead-in end, items)."""
     view = _view(text)
     groups: list[tuple[str, list[int]]] = []
+    reach: dict[int, int] = {}  # group index → last marker of a list nested in its last item
     for family, markers in _runs(view, start, end):
         if groups:
             _, prev = groups[-1]
             if markers[0] < prev[-1] or _nested(view, prev[-1], markers[0]):
+                if markers[0] > prev[-1]:
+                    reach[len(groups) - 1] = max(reach.get(len(groups) - 1, 0), markers[-1])
                 continue  # inside an item of the list before
         groups.append((family, markers))
+    kept = [i for i, g in enumerate(groups) if _prose_list(view, g[1])]
     out, lead_start = [], start
-    for gi, (family, markers) in enumerate(groups):
-        limit = groups[gi + 1][1][0] if gi + 1 < len(groups) else end
+    for n, gi in enumerate(kept):
+        family, markers = groups[gi]
+        limit = groups[kept[n + 1]][1][0] if n + 1 < len(kept) else end
         items = []
         for k, s in enumerate(markers):
-            e = markers[k + 1] if k + 1 < len(markers) else _last_item_end(
-                view, family, s, limit, max((b - a for a, b in zip(markers, markers[1:])), default=80))
+            if k + 1 < len(markers):
+                e = markers[k + 1]
+            else:
+                longest = max((b - a for a, b in zip(markers, markers[1:])), default=80)
+                e = _last_item_end(view, family, s, limit, longest)
+                if gi in reach:  # the nested list belongs to this item, to its last sentence
+                    e = max(e, _sentence_end(view, reach[gi], limit))
             items.append(Item(start=s, end=_trim_end(text, s, e)))
         out.append((lead_start, markers[0], items))
         lead_start = items[-1].end
