@@ -60,7 +60,7 @@ CHANNEL_WORDS = re.compile(r"门户网站|网站|微信|微博|公众号|新媒�
                            r"热线|服务窗口|查阅点|政府公报|档案馆|图书馆")
 GENERIC = re.compile(r"政府信息公开|政务公开|信息公开|主动公开|政府信息|(?<!予)公开|工作|情况|年度|报告|哪些|什么|如何|"
                      r"怎样|主要|进一步|存在|方面|有关|相关|提出|采取|了|的|和|及|与|在|是|年|有")
-MEASURE_CUE = re.compile(r"下一步|下步|改进|措施|今后|打算|计划|将|努力|以下.{0,4}(?:工作|方面)|重点")
+MEASURE_CUE = re.compile(r"下一步|下步|改进|措施|今后|打算|计划|将|努力|以下.{0,6}工作|重点|抓好|做好")
 PROBLEM_CUE = re.compile(r"问题|不足|差距|短板|薄弱|欠缺|表现在|困难")
 TURN = re.compile(r"下一步|下步|下阶段|下一阶段|今后|针对|为此|因此|对此|将继续|我们将|将从|将切实|考虑从|改进措施|整改措施|重点做好"
                   r"|(?:19|20)\d\d\s*年.{0,8}将")
@@ -113,15 +113,16 @@ def cn_value(s: str) -> int:
 
 
 # ---------------------------------------------------------------------------- outline
-def _title(view: str, start: int, limit: int) -> int:
+def _title(view: str, start: int, limit: int, level: int = 1) -> int:
     """End offset of a heading title starting at `start` (inline headings run into their body)."""
-    stop = min(limit, start + 40)
-    m = re.search(r"[。：:；;\n|]|\s{1,}(?=\S)|\d|[(（]|[一二三四五六七八九十]是", view[start:stop])
+    stop = min(limit, start + (40 if level == 1 else 24))
+    stops = r"[。：:；;\n|]|\s{1,}(?=\S)|\d|[(（]|[一二三四五六七八九十]是"
+    m = re.search(stops, view[start:stop])
     end = start + m.start() if m else stop
     if end - start > 14:
         for word in TITLE_ENDS:
-            i = view.find(word, start + 2, end)
-            if i >= 0:
+            i = view.find(word, start, end)
+            if i >= 0 and i + len(word) - start >= 2:
                 return i + len(word)
     return end
 
@@ -155,7 +156,7 @@ def _level2(view: str, start: int, end: int) -> list[tuple[int, int]]:
     out, expected = [], 1
     for m in FAMILIES["paren"].finditer(view, start, end):
         if cn_value(m.group(1)) == expected:
-            out.append((m.start(), _title(view, m.end(), end)))
+            out.append((m.start(), _title(view, m.end(), end, level=2)))
             expected += 1
     return out
 
@@ -367,9 +368,14 @@ def pick_blocks(blocks: tuple[Block, ...], query: Query, topics: list[str]) -> l
         overview = [b for b in blocks if b.level == 1 and re.search(r"概述|总体情况|基本情况|概况", matching_view(b.title))]
         if overview:
             return [(overview[0], [])]
-    if best and best[0] >= 2:
-        return [(best[3], [])]
+    if best and (best[0] >= 2 or (best[0] >= 1 and heading_score(best[3], terms) == _title_grams(best[3]))):
+        return [(best[3], [])]  # two shared words, or a short heading the question names whole ("公开内容")
     return []
+
+
+def _title_grams(block: Block) -> int:
+    title = GENERIC.sub(" ", matching_view(block.title))
+    return len({title[i:i + 2] for i in range(len(title) - 1)} - {g for g in (title[i:i + 2] for i in range(len(title) - 1)) if " " in g})
 
 
 def _sub_for_topic(blocks: tuple[Block, ...], parent: Block, topic: str) -> Optional[Block]:
@@ -466,7 +472,7 @@ def narrative_answer(query: Query, store) -> Optional[Answer]:
     topics = question_topics(query)
     if not (query.agencies or query.years):
         return None
-    report_ids = store.report_ids(query.agencies, query.years)[:MAX_REPORTS]
+    report_ids = _reports_named(store, query)[:MAX_REPORTS]
     cites: list[Citation] = []
     heads: list[str] = []
     english = query.language in ("en", "mixed")
@@ -486,6 +492,17 @@ def narrative_answer(query: Query, store) -> Optional[Answer]:
     text = "\n".join(dict.fromkeys(heads)) + "\n" + body
     return Answer(question=query.question, text=text, mode="extract", citations=cites, query=query,
                   verification="quoted", warnings=[])
+
+
+def _reports_named(store, query: Query) -> list[str]:
+    """The reports the question is about. Without an agency, several reports of the year would
+    be a guess: keep the one whose agency name shares clearly most characters with the question."""
+    ids = store.report_ids(query.agencies, query.years)
+    if query.agencies or len(ids) <= 1:
+        return ids
+    asked = set(matching_view(query.question))
+    scored = sorted(((len(asked & set((store.report_info(r) or {}).get("agency") or "")), r) for r in ids), reverse=True)
+    return [scored[0][1]] if scored[0][0] >= scored[1][0] + 2 else []
 
 
 def _page(info: dict, start: int) -> Optional[int]:
