@@ -35,6 +35,8 @@ PROMPTS_DIR = Path(__file__).resolve().parent.parent / "prompts"
 CHARS_PER_TOKEN = 1.3  # Qwen tokenizer on Chinese report prose, measured roughly; used for budgets only
 PROMPT_TOKENS = 1200  # whole prompt: system + sources + question + task
 QUESTION_CHARS = 300  # longer questions are cut before they reach the LLM
+ITEM_TOKENS = 48  # answer budget per list item to translate
+_MARK = re.compile(r"[\[【]\s*\d{1,3}\s*[\]】]")
 
 
 
@@ -53,7 +55,7 @@ def answer_language(query: Optional[Query], question: str = "") -> str:
     """zh / zh_hant / en: the language the answer must be written in."""
     lang = (query.language if query else "") or ""
     script = (query.script if query else "") or ""
-    if lang == "en":
+    if lang in ("en", "mixed"):  # a mixed question asks in English about Chinese names
         return "en"
     if not lang and question and not re.search(r"[\u4e00-\u9fff]", question):
         return "en"
@@ -144,8 +146,10 @@ def build_prompt(question: str, query: Optional[Query], sources: list[Citation],
     task_text = load_prompt(task_file).strip()
     question = cut_question(question)
 
+    template = "answer_items.txt" if task_file == "task_items.txt" else "answer.txt"  # items: no refusal
+
     def user_for(shown: list[Citation]) -> str:
-        return load_prompt("answer.txt").format(
+        return load_prompt(template).format(
             sources=format_sources(shown) if shown else "(no sources)", question=question, task=task_text,
             language_rule=rule, refusal=refusal).strip()
 
@@ -156,7 +160,7 @@ def build_prompt(question: str, query: Optional[Query], sources: list[Citation],
 
 def prompt_texts() -> list[str]:
     """Every instruction text a prompt can carry: none of it may reach an answer."""
-    names = ["system.txt", "answer.txt", "task_answer.txt", "task_items.txt", "task_compare.txt"]
+    names = ["system.txt", "answer.txt", "answer_items.txt", "task_answer.txt", "task_items.txt", "task_compare.txt"]
     names += [f"language_{x}.txt" for x in ("zh", "zh_hant", "en")]
     return [load_prompt(n) for n in names]
 
@@ -239,8 +243,10 @@ def generate_answer(
     facts = list(facts or [])
     t0 = time.perf_counter()
     mt = max_tokens or getattr(llm, "max_tokens", None) or 200
+    if task == "task_items.txt":  # one short sentence per item is all that is asked
+        mt = min(mt, ITEM_TOKENS * len(sources) + 16)
     messages, shown = build_prompt(question, query, sources, task)
-    stages: dict[str, float] = {"prompt_tokens": float(sum(estimate_tokens(m["content"]) for m in messages))}
+    stages: dict[str, float] = {}
     raw = stream_reply(llm, messages, mt, stream_to, deadline, stages)
     t_llm = time.perf_counter()
     lang = answer_language(query, question)
@@ -256,6 +262,9 @@ def generate_answer(
         )
 
     text = to_script(text, lang)
+    if task == "task_items.txt":  # "1. …" lines of a numbered list answer source 1, 2 …
+        text = re.sub(r"(?m)^\s*\[?(\d{1,2})[.)\]]\s+(.+?)\s*$", lambda m: m.group(2) if _MARK.search(m.group(2))
+                      else f"{m.group(2)} [{m.group(1)}]", text)
     res = verify_answer(text, shown, facts, attach_missing=True)
     claims = check_claims(res.text, shown, prompt_texts())
     stages["verify"] = round((time.perf_counter() - t_llm) * 1000, 3)

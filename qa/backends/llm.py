@@ -17,6 +17,7 @@ at module import time.
 
 from __future__ import annotations
 
+import atexit
 import json
 import queue
 import secrets
@@ -75,6 +76,17 @@ class NoLLM:
 
 _LOCAL_CACHE: dict[tuple, "LocalLLM"] = {}
 _LOCAL_LOCK = threading.Lock()
+_RUNNING: set[threading.Thread] = set()  # generations told to stop that may still be in llama.cpp
+
+
+def _wait_for_generations(timeout: float = 30.0) -> None:
+    """At exit, let stopped generations leave llama.cpp first: killing a thread inside it aborts."""
+    end = time.monotonic() + timeout
+    for th in list(_RUNNING):
+        th.join(max(0.0, end - time.monotonic()))
+
+
+atexit.register(_wait_for_generations)
 
 
 class LocalLLM:
@@ -124,6 +136,7 @@ class LocalLLM:
             "top_k": 1,
             "seed": 42,
             "stream": stream,
+            "cache_prompt": True,  # the constant system prompt is prefilled once, then reused
         }
 
     def complete(self, messages: list[Message], max_tokens: Optional[int] = None) -> str:
@@ -153,8 +166,10 @@ class LocalLLM:
                 q.put(e)
             finally:
                 q.put(done)
+                _RUNNING.discard(threading.current_thread())
 
         th = threading.Thread(target=run, name="qa-llm-stream", daemon=True)
+        _RUNNING.add(th)
         th.start()
         try:
             while True:
@@ -332,8 +347,11 @@ def get_llm_within(settings, deadline: Optional[float] = None) -> LLM:
             box["llm"] = get_llm(settings)
         except BaseException as e:  # handed to the caller
             box["error"] = e
+        finally:
+            _RUNNING.discard(threading.current_thread())
 
     th = threading.Thread(target=load, name="qa-llm-load", daemon=True)
+    _RUNNING.add(th)  # a load cut short by the deadline finishes before exit, and serves the next ask
     th.start()
     th.join(max(0.0, deadline - time.monotonic()))
     if "error" in box:
