@@ -379,3 +379,28 @@ def test_real_model_answers_without_prompt_text(store, settings, model_path, que
     if answer.mode == "llm":
         assert answer.verification in ("no numbers to check", "verified", "corrected", "unsupported sentences removed")
         assert phrase.lower() in answer.text.lower()
+
+
+def test_ctrl_c_in_qa_ask_exits_130(store, settings, data_dir):
+    server = ThreadingHTTPServer(("127.0.0.1", 0), SlowSSE)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONUNBUFFERED": "1", "QA_DATA_DIR": str(data_dir),
+           "QA_LLM": "openai", "QA_OPENAI_BASE_URL": f"http://127.0.0.1:{server.server_port}/v1",
+           "QA_AUTO_INGEST_SEEDS": "false"}
+    proc = subprocess.Popen([sys.executable, "-c", "from qa.cli import main; main()", "ask",
+                             "What problems did the Liaoning Foreign Affairs Office report for 2020?"],
+                            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        seen = b""
+        while b"staff" not in seen:  # generation is streaming
+            piece = proc.stdout.read1(64)
+            assert piece, f"qa ask ended before streaming: {seen.decode(errors='replace')}"
+            seen += piece
+        pressed = time.monotonic()
+        proc.send_signal(signal.SIGINT)
+        assert proc.wait(timeout=5) == 130
+        assert time.monotonic() - pressed < 1.0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        server.shutdown()
