@@ -275,7 +275,9 @@ def generate_answer(
     if not cited:
         warnings.append(f"the answer cites no source: the {len(shown)} source(s) it was written from are attached"
                         + ("; its numbers were checked against them" if res.checks else ""))
-    citations = [sources[i - 1] for i in cited] or list(sources)
+    # a translated list keeps every quoted item as a source (the reader sees the whole list);
+    # other answers keep the sources they cite, or all they were given when they cite none
+    citations = list(sources) if task == "task_items.txt" else [sources[i - 1] for i in cited] or list(sources)
     cited_reports = {c.report_id for c in citations}
     used_values = {c.value for c in res.checks if c.outcome in ("fact", "corrected")} | {
         c.expected for c in res.checks if c.expected is not None
