@@ -304,12 +304,18 @@ class SlowSSE(BaseHTTPRequestHandler):
             pass
 
 
-def test_ctrl_c_during_generation_returns_to_the_prompt_within_a_second(store, settings, data_dir):
+def slow_server(data_dir):
+    """A SlowSSE server on loopback and the environment of a `qa` subprocess that uses it."""
     server = ThreadingHTTPServer(("127.0.0.1", 0), SlowSSE)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     env = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONUNBUFFERED": "1", "QA_DATA_DIR": str(data_dir),
            "QA_LLM": "openai", "QA_OPENAI_BASE_URL": f"http://127.0.0.1:{server.server_port}/v1",
            "QA_AUTO_INGEST_SEEDS": "false"}
+    return server, env
+
+
+def test_ctrl_c_during_generation_returns_to_the_prompt_within_a_second(store, settings, data_dir):
+    server, env = slow_server(data_dir)
     proc = subprocess.Popen([sys.executable, "-c", "from qa.cli import main; main()", "chat"], cwd=ROOT, env=env,
                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     out: list[bytes] = []
@@ -382,11 +388,7 @@ def test_real_model_answers_without_prompt_text(store, settings, model_path, que
 
 
 def test_ctrl_c_in_qa_ask_exits_130(store, settings, data_dir):
-    server = ThreadingHTTPServer(("127.0.0.1", 0), SlowSSE)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONUNBUFFERED": "1", "QA_DATA_DIR": str(data_dir),
-           "QA_LLM": "openai", "QA_OPENAI_BASE_URL": f"http://127.0.0.1:{server.server_port}/v1",
-           "QA_AUTO_INGEST_SEEDS": "false"}
+    server, env = slow_server(data_dir)
     proc = subprocess.Popen([sys.executable, "-c", "from qa.cli import main; main()", "ask",
                              "What problems did the Liaoning Foreign Affairs Office report for 2020?"],
                             cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
