@@ -16,6 +16,7 @@ from qa.facts.common import vocabulary
 from qa.settings import Settings, get_settings
 from qa.store import Store
 from qa.types import Answer, Citation, Fact, Qualifier, Query, Timing
+from qa.understand import COUNTING
 
 MAX_QUESTION = 2000
 RANK_OR_TOTAL = re.compile(r"排名|排序|最多|最少|合计|总共|一共|rank|most|fewest|least|total across|in total", re.I)
@@ -348,10 +349,32 @@ def _section_pointer(store: Store, report_id: str, kind: Optional[str]) -> list[
 
 
 # ---------------------------------------------------------------------------- retrieval path
+def extract_answer(query: Query, store: Store, settings: Settings, mode: str,
+                   stream_to: Optional[Callable[[str], None]] = None,
+                   deadline: Optional[float] = None) -> Optional[Answer]:
+    """The report's own list, quoted item by item (qa.narrative); None when no list fits.
+    Chinese questions get the quotes (no LLM); English and mixed ones get the items translated
+    by the LLM when one is configured — the quoted items stay the sources either way."""
+    from qa.narrative import narrative_answer
+
+    t = time.perf_counter()
+    extract = narrative_answer(query, store)
+    if extract is None:
+        return None
+    extract.text = in_question_script(extract.text, query)
+    extract.timing.stages["extract"] = _ms(t)
+    if mode == "none" or query.language not in ("en", "mixed"):
+        return extract
+    return _llm_answer(query, store, settings, mode, extract.citations, stream_to, [], deadline, extract,
+                       task="task_items.txt")
+
+
 def retrieval_answer(query: Query, store: Store, settings: Settings, mode: str,
-                     stream_to: Optional[Callable[[str], None]] = None) -> Answer:
+                     stream_to: Optional[Callable[[str], None]] = None,
+                     deadline: Optional[float] = None) -> Answer:
     from qa.retrieve import best_sentences, retrieve
 
+    t = time.perf_counter()
     warnings = list(query.unsupported)
     hits = retrieve(query, store, settings, warnings=warnings)
     if not hits:
@@ -359,32 +382,54 @@ def retrieval_answer(query: Query, store: Store, settings: Settings, mode: str,
         answer.warnings += warnings
         return answer
     sources = best_sentences(query, hits, store, n=3)
-    if mode != "none":
-        from qa.backends.llm import LLMUnavailable
-        from qa.backends.model_file import ModelFileError
-
-        try:
-            return _llm_answer(query, store, settings, mode, hits, stream_to, warnings)
-        except (LLMUnavailable, ModelFileError, ImportError) as exc:  # fall back to cited extracts, say so once
-            warnings.append(f"LLM not available ({exc}); showing cited extracts instead")
     english = query.language in ("en", "mixed")
-    lead = "From the reports:" if english else "报告原文："
+    lead = "From the reports:" if english else in_question_script("报告原文：", query)
     body = "\n".join(f"[{i + 1}] {c.quote.strip()}" for i, c in enumerate(sources))
-    return Answer(question=query.question, text=f"{lead}\n{body}", mode="retrieval", citations=sources,
-                  query=query, verification="verified", warnings=warnings)
+    extract = Answer(question=query.question, text=f"{lead}\n{body}", mode="retrieval", citations=sources,
+                     query=query, verification="quoted", warnings=warnings)
+    extract.timing.stages["retrieval"] = _ms(t)
+    if mode == "none":
+        return extract
+    passages = best_sentences(query, hits, store, n=4, span_chars=260)  # the prompt gets passages, not chunks
+    return _llm_answer(query, store, settings, mode, passages, stream_to, warnings, deadline, extract)
 
 
-def _llm_answer(query, store, settings, mode, hits, stream_to, warnings) -> Answer:
-    from qa.backends.llm import get_llm
+def _llm_answer(query: Query, store: Store, settings: Settings, mode: str, sources: list[Citation],
+                stream_to, warnings: list[str], deadline: Optional[float], fallback: Answer,
+                task: Optional[str] = None) -> Answer:
+    """The LLM writes from `sources`; on failure, timeout (QA_TIMEOUT) or a reply with nothing
+    left after checking, the cited extracts in `fallback` are returned with a notice."""
+    from qa.backends.llm import LLMTimeout, LLMUnavailable, get_llm_within
+    from qa.backends.model_file import ModelFileError
     from qa.generate import generate_answer
-    from qa.retrieve import citation_for
 
-    llm = get_llm(settings.model_copy(update={"llm": mode}))
-    sources = [citation_for(h, h.chunk.start, h.chunk.end, store.report_text(h.chunk.report_id)) for h in hits]
-    facts = [f for rid in {h.chunk.report_id for h in hits} for f in store.facts(report_id=rid)]
-    answer = generate_answer(query.question, query, sources, llm, facts=facts, stream_to=stream_to)
+    try:
+        llm = get_llm_within(settings.model_copy(update={"llm": mode}), deadline)
+        facts = [f for rid in {c.report_id for c in sources} for f in store.facts(report_id=rid)]
+        answer = generate_answer(query.question, query, sources, llm, facts=facts, stream_to=stream_to,
+                                 deadline=deadline, task=task)
+    except LLMTimeout as exc:
+        return _fallback(fallback, f"{exc} (QA_TIMEOUT={settings.timeout:g} s); showing cited extracts instead")
+    except (LLMUnavailable, ModelFileError, ImportError) as exc:  # fall back to cited extracts, say so once
+        return _fallback(fallback, f"LLM not available ({exc}); showing cited extracts instead")
+    if answer.mode == "llm" and not answer.text.strip():
+        return _fallback(fallback, "no sentence of the LLM's answer was supported by its sources; "
+                                   "showing cited extracts instead", answer.warnings)
     answer.warnings = warnings + answer.warnings
+    answer.timing.stages = {**fallback.timing.stages, **answer.timing.stages}
     return answer
+
+
+def _fallback(extract: Answer, notice: str, more: list[str] = ()) -> Answer:
+    extract.warnings = [*extract.warnings, *more, notice]
+    return extract
+
+
+def in_question_script(text: str, query: Query) -> str:
+    """Template text follows the question's script (quotes stay as the report wrote them)."""
+    from qa.generate import to_script
+
+    return to_script(text, "zh_hant") if query.script == "traditional" and query.language == "zh" else text
 
 
 # ---------------------------------------------------------------------------- entry point
@@ -434,13 +479,14 @@ def ask(question: str, settings: Optional[Settings] = None, mode: Optional[str] 
         t = time.perf_counter()  # a count in no vocabulary: the report's own sentence, never the LLM
         answer = open_number_answer(query, store)[0] or abstain_answer(query, store)
         stages["facts"] = _ms(t)
+    deadline = time.monotonic() + settings.timeout  # the LLM path returns its cited extracts by then
+    if answer is None and not COUNTING.search(query.question):  # a report's own list, quoted, first
+        answer = extract_answer(query, store, settings, mode, stream_to, deadline)
     if answer is None:
-        t = time.perf_counter()
-        answer = retrieval_answer(query, store, settings, mode, stream_to)
-        stages["retrieval"] = _ms(t)
+        answer = retrieval_answer(query, store, settings, mode, stream_to, deadline)
     answer.warnings = warnings + answer.warnings
     answer.settings_hash = settings.fingerprint()
-    answer.timing = Timing(total_ms=_ms(started), stages=stages)
+    answer.timing = Timing(total_ms=_ms(started), stages={**stages, **answer.timing.stages})
     return answer
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import List, Literal, Optional
@@ -223,28 +224,23 @@ def ask(
 ):
     """Answer one question, with citations (numbers from the facts table, never from an LLM)."""
     from qa.answer import ask as run_ask
+    from qa.render import AnswerStream, print_answer
 
     seed_on_first_use()
     console = _console()
-    streamed = []
-
-    def stream(token: str) -> None:
-        streamed.append(token)
-        if not json_out:
-            console.print(token, end="", markup=False)
-
     try:
-        answer = run_ask(question, mode=mode, stream_to=stream)
+        with AnswerStream(console, spinner=not json_out) as show:
+            answer = run_ask(question, mode=mode, stream_to=None if json_out else show)
     except ValueError as exc:
         _fail(str(exc))
+    except KeyboardInterrupt:  # Ctrl-C: stop now, even while the local model is still in a C call
+        console.print("\n(cancelled)")
+        sys.stdout.flush()
+        os._exit(130)
     if json_out:
         sys.stdout.write(answer.model_dump_json(indent=2) + "\n")
         return
-    if streamed:
-        console.print()
-    from qa.render import print_answer
-
-    print_answer(console, answer, text_shown=bool(streamed))
+    print_answer(console, answer, streamed=show.text)
 
 
 @app.command()

@@ -1,19 +1,23 @@
-"""LLM answers: numbered sources → prompt → LLM (streamed) → verify → Answer.
+"""LLM answers: numbered sources → prompt → LLM (streamed, bounded) → verify → Answer.
 
 Prompts are files in `prompts/` (package data `qa.prompts`):
   system.txt            the rules (sources are data, cite [n], copy numbers, refusal, language)
   answer.txt            the user message: delimited source blocks, the question, the task
-  task_answer.txt       the task for lookup / narrative questions
+  task_answer.txt       the task for lookup / narrative questions over retrieved passages
+  task_items.txt        the task for a report's own list items (English / mixed questions)
   task_compare.txt      the task for comparisons (Query.intent == "compare" or several years/agencies)
-  example_user.txt / example_assistant.txt
-                        one fixed worked example (fictional agency) sent before the real question
   language_<x>.txt      line 1: the answer-language rule; line 2: the exact refusal sentence
                         (x = zh, zh_hant, en; chosen from Query.language / Query.script)
 
+There is no worked example in the prompt: a 1.5B model copies examples into real answers.
+The prompt stays within PROMPT_TOKENS (sources are trimmed to fit, the question is cut to
+QUESTION_CHARS) and the answer within the backend's max_tokens (200 by default).
+
 Sources go into `<source id="N" ...>…</source>` blocks; the system prompt says their content
 is data, and any `<source`/`</source` inside a quote is defanged so a source cannot close its
-own block. The LLM's text is then checked by `qa.verify.verify_answer`: citations = the sources
-actually cited, numbers verified / corrected / flagged.
+own block. Generation always streams, so a deadline (QA_TIMEOUT) and Ctrl-C stop it between
+pieces. The text is then checked by `qa.verify`: numbers against sources and facts, and every
+sentence against the source it cites (`check_claims`); unsupported sentences are dropped.
 """
 
 from __future__ import annotations
@@ -24,10 +28,16 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Optional
 
+from qa.backends.llm import LLMTimeout
 from qa.types import Answer, Citation, Fact, Query, Timing
 
 PROMPTS_DIR = Path(__file__).resolve().parent.parent / "prompts"
 CHARS_PER_TOKEN = 1.3  # Qwen tokenizer on Chinese report prose, measured roughly; used for budgets only
+PROMPT_TOKENS = 1200  # whole prompt: system + sources + question + task
+QUESTION_CHARS = 300  # longer questions are cut before they reach the LLM
+ITEM_TOKENS = 48  # answer budget per list item to translate
+_MARK = re.compile(r"[\[【]\s*\d{1,3}\s*[\]】]")
+
 
 
 @lru_cache(maxsize=None)
@@ -45,7 +55,7 @@ def answer_language(query: Optional[Query], question: str = "") -> str:
     """zh / zh_hant / en: the language the answer must be written in."""
     lang = (query.language if query else "") or ""
     script = (query.script if query else "") or ""
-    if lang == "en":
+    if lang in ("en", "mixed"):  # a mixed question asks in English about Chinese names
         return "en"
     if not lang and question and not re.search(r"[\u4e00-\u9fff]", question):
         return "en"
@@ -80,10 +90,15 @@ def format_sources(sources: list[Citation]) -> str:
     return "\n\n".join(blocks)
 
 
-def fit_sources(sources: list[Citation], context_window: int, max_tokens: int) -> list[Citation]:
-    """Trim the longest quotes so the prompt fits the context window (quotes keep their start)."""
-    budget_tokens = max(256, context_window - max_tokens - 800)  # 800: system + worked example + question
-    budget = int(budget_tokens * CHARS_PER_TOKEN)
+def estimate_tokens(text: str) -> int:
+    """Rough token count for budgets: ~1.3 Chinese characters or ~4 Latin characters per token."""
+    cjk = len(re.findall(r"[\u4e00-\u9fff]", text))
+    return int(cjk / CHARS_PER_TOKEN + (len(text) - cjk) / 4) + 1
+
+
+def fit_sources(sources: list[Citation], budget_tokens: int) -> list[Citation]:
+    """Trim the longest quotes so all of them fit `budget_tokens` (quotes keep their start)."""
+    budget = int(max(64, budget_tokens) * CHARS_PER_TOKEN)
     lengths = [len(c.quote) for c in sources]
     if sum(lengths) <= budget:
         return list(sources)
@@ -110,39 +125,58 @@ def is_compare(query: Optional[Query]) -> bool:
     return query.intent == "compare" or len(set(query.years)) > 1 or len(set(query.agencies)) > 1
 
 
-def build_messages(question: str, query: Optional[Query], sources: list[Citation]) -> list[dict[str, str]]:
+def cut_question(question: str) -> str:
+    question = " ".join(question.split())
+    return question if len(question) <= QUESTION_CHARS else question[:QUESTION_CHARS] + "…"
+
+
+def build_messages(question: str, query: Optional[Query], sources: list[Citation],
+                   task: Optional[str] = None) -> list[dict[str, str]]:
+    return build_prompt(question, query, sources, task)[0]
+
+
+def build_prompt(question: str, query: Optional[Query], sources: list[Citation],
+                 task: Optional[str] = None) -> tuple[list[dict[str, str]], list[Citation]]:
+    """System rules + one user message (sources, question, task, language) within PROMPT_TOKENS,
+    and the sources as shown (long quotes trimmed to fit)."""
     lang = answer_language(query, question)
     rule, refusal = language_rule(lang)
     system = load_prompt("system.txt").strip()  # constant: its tokens stay in the prompt cache
-    task = load_prompt("task_compare.txt" if is_compare(query) else "task_answer.txt").strip()
-    user = load_prompt("answer.txt").format(
-        sources=format_sources(sources) if sources else "(no sources)",
-        question=question.strip(),
-        task=task,
-        language_rule=rule,
-        refusal=refusal,
-    ).strip()
-    example_user = load_prompt("example_user.txt").format(task=load_prompt("task_answer.txt").strip()).strip()
-    example_answer = load_prompt("example_assistant.txt").strip()
-    return [
-        {"role": "system", "content": system},
-        # A fixed worked example (fictional agency): shows the citation format and that
-        # instructions inside a source are not followed. Constant, so it stays in the prompt cache.
-        {"role": "user", "content": example_user},
-        {"role": "assistant", "content": example_answer},
-        {"role": "user", "content": user},
-    ]
+    task_file = task or ("task_compare.txt" if is_compare(query) else "task_answer.txt")
+    task_text = load_prompt(task_file).strip()
+    question = cut_question(question)
+
+    template = "answer_items.txt" if task_file == "task_items.txt" else "answer.txt"  # items: no refusal
+
+    def user_for(shown: list[Citation]) -> str:
+        return load_prompt(template).format(
+            sources=format_sources(shown) if shown else "(no sources)", question=question, task=task_text,
+            language_rule=rule, refusal=refusal).strip()
+
+    overhead = estimate_tokens(system) + estimate_tokens(user_for([])) + 16 * len(sources) + 16
+    shown = fit_sources(sources, PROMPT_TOKENS - overhead)
+    return [{"role": "system", "content": system}, {"role": "user", "content": user_for(shown)}], shown
+
+
+def prompt_texts() -> list[str]:
+    """Every instruction text a prompt can carry: none of it may reach an answer."""
+    names = ["system.txt", "answer.txt", "answer_items.txt", "task_answer.txt", "task_items.txt", "task_compare.txt"]
+    names += [f"language_{x}.txt" for x in ("zh", "zh_hant", "en")]
+    return [load_prompt(n) for n in names]
 
 
 def to_script(text: str, lang: str) -> str:
     """Small models often answer a traditional question in simplified (and vice versa): convert."""
     if lang not in ("zh", "zh_hant") or not re.search(r"[\u4e00-\u9fff]", text):
         return text
-    try:
-        import opencc
-    except ImportError:  # pragma: no cover
-        return text
-    return opencc.OpenCC("s2t" if lang == "zh_hant" else "t2s").convert(text)
+    return _converter("s2t" if lang == "zh_hant" else "t2s").convert(text)
+
+
+@lru_cache(maxsize=2)
+def _converter(config: str):
+    import opencc
+
+    return opencc.OpenCC(config)
 
 
 def _norm(s: str) -> str:
@@ -158,6 +192,31 @@ def is_refusal(text: str, lang: str) -> bool:
     return any(t.startswith(r) or (r in t and len(t) < len(r) * 1.6) for r in refusals)
 
 
+def stream_reply(llm, messages, max_tokens: int, stream_to=None, deadline: Optional[float] = None,
+                 stages: Optional[dict] = None) -> str:
+    """The LLM's reply, streamed piece by piece to `stream_to`. Stops at `deadline`
+    (time.monotonic()) with LLMTimeout; Ctrl-C stops it at once (the backend cleans up)."""
+    t0 = time.perf_counter()
+    parts: list[str] = []
+    pieces = llm.stream(messages, max_tokens)
+    try:
+        for piece in pieces:  # the local backend also yields "" while it waits: a chance to check the clock
+            if deadline is not None and time.monotonic() > deadline:
+                raise LLMTimeout(f"the LLM did not finish within the time budget ({len(parts)} pieces written)")
+            if not piece:
+                continue
+            if stages is not None and "first_token" not in stages:
+                stages["first_token"] = round((time.perf_counter() - t0) * 1000, 3)
+            parts.append(piece)
+            if stream_to is not None:
+                stream_to(piece)
+    finally:
+        close = getattr(pieces, "close", None)
+        if close:
+            close()
+    return "".join(parts)
+
+
 def generate_answer(
     question: str,
     query: Optional[Query],
@@ -166,39 +225,32 @@ def generate_answer(
     facts: list[Fact] | None = None,
     stream_to: Optional[Callable[[str], object]] = None,
     max_tokens: Optional[int] = None,
+    deadline: Optional[float] = None,
+    task: Optional[str] = None,
 ) -> Answer:
-    """Ask `llm` to answer from `sources` (numbered [1]…), then verify every number and citation.
+    """Ask `llm` to answer from `sources` (numbered [1]…), then verify every number and sentence.
 
     `stream_to`, if given, receives the raw text pieces as they are generated (before
-    verification: the returned Answer's text is the checked one, with bad citation markers removed
-    and fact corrections applied). Raises `qa.backends.llm.LLMUnavailable` if the LLM fails; the
-    caller falls back to an extractive answer. mode is "llm", or "abstain" when the model says the
-    sources do not contain the answer.
+    verification: the returned Answer's text is the checked one — bad citation markers removed,
+    fact corrections applied, unsupported sentences dropped). Raises
+    `qa.backends.llm.LLMUnavailable` if the LLM fails and `LLMTimeout` past `deadline`; the
+    caller falls back to an extractive answer. mode is "llm", or "abstain" when the model says
+    the sources do not contain the answer. An answer always carries the sources its text came
+    from: when the model cites none, all the sources it was given are attached.
     """
-    from qa.verify import verify_answer
+    from qa.verify import check_claims, verify_answer
 
     facts = list(facts or [])
     t0 = time.perf_counter()
-    mt = max_tokens or getattr(llm, "max_tokens", None) or 384
-    ctx = getattr(llm, "context_window", 0) or 4096
-    shown = fit_sources(sources, ctx, mt)
-    messages = build_messages(question, query, shown)
-    t_first = None
-    if stream_to is not None:
-        parts: list[str] = []
-        for piece in llm.stream(messages, mt):
-            if t_first is None:
-                t_first = time.perf_counter()
-            parts.append(piece)
-            stream_to(piece)
-        raw = "".join(parts)
-    else:
-        raw = llm.complete(messages, mt)
+    mt = max_tokens or getattr(llm, "max_tokens", None) or 200
+    if task == "task_items.txt":  # one short sentence per item is all that is asked
+        mt = min(mt, ITEM_TOKENS * len(sources) + 16)
+    messages, shown = build_prompt(question, query, sources, task)
+    stages: dict[str, float] = {}
+    raw = stream_reply(llm, messages, mt, stream_to, deadline, stages)
     t_llm = time.perf_counter()
     lang = answer_language(query, question)
-    stages = {"llm_ms": (t_llm - t0) * 1000}
-    if t_first is not None:
-        stages["first_token_ms"] = (t_first - t0) * 1000
+    stages["llm"] = round((t_llm - t0) * 1000, 3)
 
     text = raw.strip()
     if is_refusal(text, lang):
@@ -210,27 +262,48 @@ def generate_answer(
         )
 
     text = to_script(text, lang)
+    if task == "task_items.txt":  # "1. …" lines of a numbered list answer source 1, 2 …
+        text = re.sub(r"(?m)^\s*\[?(\d{1,2})[.)\]]\s+(.+?)\s*$", lambda m: m.group(2) if _MARK.search(m.group(2))
+                      else f"{m.group(2)} [{m.group(1)}]", text)
     res = verify_answer(text, shown, facts, attach_missing=True)
-    stages["verify_ms"] = (time.perf_counter() - t_llm) * 1000
-    warnings = list(res.warnings)
-    if lang == "en" and re.search(r"[\u4e00-\u9fff]", re.sub(r"[“\"「《][^”\"」》]*[”\"」》]", "", res.text)):
+    claims = check_claims(res.text, shown, prompt_texts())
+    stages["verify"] = round((time.perf_counter() - t_llm) * 1000, 3)
+    warnings = list(res.warnings) + claims.warnings
+    if lang == "en" and re.search(r"[\u4e00-\u9fff]", re.sub(r"[“\"「《][^”\"」》]*[”\"」》]", "", claims.text)):
         warnings.append("the English answer contains untranslated Chinese")
-    if not res.cited:
-        warnings.append("the answer cites no source")
-    cited_reports = {sources[i - 1].report_id for i in res.cited}
+    cited = sorted(set(res.cited) & set(claims.cited)) if claims.cited else []
+    if not cited:
+        warnings.append(f"the answer cites no source: the {len(shown)} source(s) it was written from are attached"
+                        + ("; its numbers were checked against them" if res.checks else ""))
+    # a translated list keeps every quoted item as a source (the reader sees the whole list);
+    # other answers keep the sources they cite, or all they were given when they cite none
+    citations = list(sources) if task == "task_items.txt" else [sources[i - 1] for i in cited] or list(sources)
+    cited_reports = {c.report_id for c in citations}
     used_values = {c.value for c in res.checks if c.outcome in ("fact", "corrected")} | {
         c.expected for c in res.checks if c.expected is not None
     }
     used_facts = [f for f in facts if f.report_id in cited_reports and f.value in used_values]
     return Answer(
         question=question,
-        text=res.text,
+        text=claims.text,
         mode="llm",
-        citations=[sources[i - 1] for i in res.cited],
+        citations=citations,
         facts=used_facts,
         query=query,
-        verification=res.status,
+        verification=verification_label(res.status, bool(res.checks), claims.dropped),
         unverified_numbers=res.unverified_numbers,
         warnings=warnings,
         timing=Timing(total_ms=(time.perf_counter() - t0) * 1000, stages=stages),
     )
+
+
+def verification_label(number_status: str, numbers_checked: bool, dropped: int) -> str:
+    """verified / corrected / unverified for numbers; 'no numbers to check' when there were none;
+    'unsupported sentences removed' when claims were dropped (unless a number failed)."""
+    if number_status == "unverified":
+        return "unverified"
+    if dropped:
+        return "unsupported sentences removed"
+    if number_status == "verified" and not numbers_checked:
+        return "no numbers to check"
+    return number_status

@@ -12,21 +12,64 @@ from rich.table import Table
 
 from qa.types import Answer, Fact
 
-MODE_STYLE = {"fact": "green", "retrieval": "cyan", "llm": "magenta", "abstain": "yellow"}
+MODE_STYLE = {"fact": "green", "extract": "green", "retrieval": "cyan", "llm": "magenta", "abstain": "yellow"}
 
 
-def print_answer(console: Console, answer: Answer, text_shown: bool = False, sources: bool = True) -> None:
-    if not text_shown:
+class AnswerStream:
+    """What the terminal shows while an answer is being made: a spinner until the first token,
+    then the tokens as they come. Use as `with AnswerStream(console) as show: ask(..., stream_to=show)`."""
+
+    def __init__(self, console: Console, spinner: bool = True):
+        self.console = console
+        self.pieces: list[str] = []
+        self._status = console.status("[dim]retrieving…[/dim]", spinner="dots") if spinner else None
+
+    def __enter__(self) -> "AnswerStream":
+        if self._status is not None:
+            self._status.start()
+        return self
+
+    def __call__(self, piece: str) -> None:
+        if not self.pieces and self._status is not None:
+            self._status.stop()
+        self.pieces.append(piece)
+        self.console.print(piece, end="", markup=False, highlight=False)
+
+    def __exit__(self, *exc) -> None:
+        if self._status is not None:
+            self._status.stop()
+        if self.pieces:
+            self.console.print()
+
+    @property
+    def text(self) -> str:
+        return "".join(self.pieces)
+
+
+def print_answer(console: Console, answer: Answer, text_shown: bool = False, sources: bool = True,
+                 streamed: str = "") -> None:
+    """The answer, its mode and checks, notes and sources. `streamed`: the raw text already shown
+    as it was generated; when checking changed it (sentences dropped), the checked text follows."""
+    if streamed and _squash(streamed) != _squash(answer.text):
+        console.print("[dim]checked answer:[/dim]")
+        console.print(escape(answer.text))
+    elif not text_shown and not streamed:
         console.print(escape(answer.text))
     style = MODE_STYLE.get(answer.mode, "white")
-    status = f"  verification: {answer.verification}" if answer.mode == "llm" else ""
-    console.print(f"[{style}]({answer.mode}{status}, {answer.timing.total_ms:.0f} ms)[/{style}]")
+    status = f"  verification: {answer.verification}" if answer.mode in ("llm", "extract") else ""
+    stages = ", ".join(f"{k} {v:.0f} ms" for k, v in answer.timing.stages.items())
+    console.print(f"[{style}]({answer.mode}{status}, {answer.timing.total_ms:.0f} ms"
+                  f"{': ' + escape(stages) if stages else ''})[/{style}]")
     for number in answer.unverified_numbers:
         console.print(f"[bold red]unverified number:[/bold red] {escape(number)}")
     for warning in answer.warnings:
         console.print(f"[yellow]note:[/yellow] {escape(warning)}")
     if sources:
         print_sources(console, answer)
+
+
+def _squash(text: str) -> str:
+    return "".join(text.split())
 
 
 def print_sources(console: Console, answer: Answer) -> None:

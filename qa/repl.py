@@ -72,7 +72,7 @@ def run(mode: Optional[str] = None) -> None:
 
     from qa.answer import ask
     from qa.ingest import ensure_seeded
-    from qa.render import print_answer
+    from qa.render import AnswerStream, print_answer
     from qa.settings import get_settings
 
     settings = get_settings()
@@ -94,15 +94,10 @@ def run(mode: Optional[str] = None) -> None:
             if not handle_command(line, state, console):
                 break
             continue
-        shown = []
-
-        def stream(token: str) -> None:
-            shown.append(token)
-            console.print(token, end="", markup=False)
-
         try:
-            answer = ask(line, mode=state["mode"], stream_to=stream)
-        except KeyboardInterrupt:
+            with AnswerStream(console) as show:
+                answer = ask(line, mode=state["mode"], stream_to=show)
+        except KeyboardInterrupt:  # generation stops in the background; the prompt comes back now
             console.print("\n(cancelled)")
             continue
         except ValueError as exc:
@@ -110,7 +105,5 @@ def run(mode: Optional[str] = None) -> None:
 
             console.print(f"[red]error:[/red] {escape(str(exc))}")
             continue
-        if shown:
-            console.print()
         state["last"] = answer
-        print_answer(console, answer, text_shown=bool(shown), sources=True)
+        print_answer(console, answer, sources=True, streamed=show.text)

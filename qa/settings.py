@@ -42,7 +42,9 @@ class Settings(BaseSettings):
     llm_model_path: str = Field(default="", description="GGUF path for the local model; empty = assembled default.")
     llm_context: int = Field(default=4096, description="Context window for the local model.")
     llm_threads: int = Field(default=2, description="CPU threads for the local model.")
-    llm_max_tokens: int = Field(default=384, description="Max tokens generated per answer.")
+    llm_max_tokens: int = Field(default=200, description="Max tokens generated per answer.")
+    timeout: float = Field(default=60.0, description="Seconds an ask may spend on the LLM path before it returns "
+                           "the cited extracts it has (QA_TIMEOUT).")
     openai_base_url: str = Field(default="http://127.0.0.1:8080/v1", description="OpenAI-compatible server.")
     openai_model: str = Field(default="qwen2.5-coder-1.5b-instruct", description="Model name on that server.")
     openai_api_key: str = Field(default="sk-no-key", description="API key for that server.")

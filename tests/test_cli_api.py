@@ -35,7 +35,8 @@ def test_narrative_question_gets_cited_extracts(store):
     import qa
 
     answer = qa.ask("辽宁省外办2020年存在哪些问题?")
-    assert answer.mode == "retrieval"
+    assert answer.mode == "extract"  # the report's own list, item by item
+    assert [c.quote[:2] for c in answer.citations] == ["一是", "二是", "三是"]
     assert any("因人员编制有限" in c.quote for c in answer.citations)
     assert all(c.agency == "辽宁省人民政府外事办公室" and c.year == 2020 for c in answer.citations)
     text = answer.citations[0].quote
@@ -103,8 +104,8 @@ def test_llm_unreachable_falls_back_to_cited_extracts(store, settings):
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     down = settings.model_copy(update={"llm": "openai", "openai_base_url": f"http://127.0.0.1:{port}/v1"})
-    answer = qa.ask("辽宁省外办2020年存在哪些问题?", settings=down)
-    assert answer.mode == "retrieval" and answer.citations
+    answer = qa.ask("What problems did the Liaoning Foreign Affairs Office report for 2020?", settings=down)
+    assert answer.mode == "extract" and answer.citations  # the quoted items, untranslated
     assert any("LLM not available" in w for w in answer.warnings)
     fact = qa.ask("辽宁省外办2020年收到多少政府信息公开申请?", settings=down)
     assert fact.mode == "fact" and fact.value == 0  # numbers never need the LLM

@@ -73,8 +73,8 @@ def test_prompts_load_and_sources_are_delimited():
     assert text.count("<source ") == 2 and text.count("</source>") == 2  # the quote cannot close its block
     assert text.startswith('<source id="1" agency="外交部" year="2013"')
     msgs = build_messages("外交部2014年有哪些改进措施？", q("外交部2014年有哪些改进措施？"), [SIX])
-    assert [m["role"] for m in msgs] == ["system", "user", "assistant", "user"]
-    assert "请用简体中文回答" in msgs[-1]["content"] and "[1]" in msgs[2]["content"]
+    assert [m["role"] for m in msgs] == ["system", "user"]  # no worked example: a small model copies it
+    assert "请用简体中文回答" in msgs[-1]["content"]
     en = build_messages("What?", q("What?", language="en"), [SIX])[-1]["content"]
     assert "Answer in English" in en
     hant = build_messages("什麼？", q("什麼？", script="traditional"), [SIX])[-1]["content"]
@@ -95,7 +95,7 @@ def test_generate_answer_verifies_fake_reply():
     assert a.unverified_numbers == ["118份"]
     assert "[4]" not in a.text and any("removed 1" in w for w in a.warnings)
     assert a.citations == [THREE_FIVE]
-    assert "first_token_ms" in a.timing.stages
+    assert {"first_token", "llm", "verify"} <= set(a.timing.stages)
 
 
 def test_generate_answer_corrects_with_fact():
@@ -121,7 +121,7 @@ def test_refusal_is_abstain_and_traditional_is_converted():
     a = generate_answer("外交部2014年計劃如何改進？", q("外交部2014年計劃如何改進？", script="traditional"), [SIX],
                         FakeLLM("外交部将继续完善平台和渠道建设[1]。"))
     assert a.text == "外交部將繼續完善平臺和渠道建設[1]。"
-    assert a.verification == "verified"
+    assert a.verification == "no numbers to check"
 
 
 def test_english_answer_with_chinese_is_flagged():

@@ -17,6 +17,7 @@ at module import time.
 
 from __future__ import annotations
 
+import atexit
 import json
 import queue
 import secrets
@@ -29,6 +30,13 @@ Message = dict[str, str]  # {"role": "system"|"user"|"assistant", "content": str
 
 class LLMUnavailable(RuntimeError):
     """The chosen LLM cannot be used (disabled, model missing, server unreachable, load failed)."""
+
+
+class LLMTimeout(LLMUnavailable):
+    """The LLM did not load or finish within the ask's time budget (QA_TIMEOUT)."""
+
+
+HEARTBEAT_S = 0.2  # the local stream yields "" this often while it waits: callers check clocks, Ctrl-C lands
 
 
 @runtime_checkable
@@ -68,6 +76,17 @@ class NoLLM:
 
 _LOCAL_CACHE: dict[tuple, "LocalLLM"] = {}
 _LOCAL_LOCK = threading.Lock()
+_RUNNING: set[threading.Thread] = set()  # generations told to stop that may still be in llama.cpp
+
+
+def _wait_for_generations(timeout: float = 30.0) -> None:
+    """At exit, let stopped generations leave llama.cpp first: killing a thread inside it aborts."""
+    end = time.monotonic() + timeout
+    for th in list(_RUNNING):
+        th.join(max(0.0, end - time.monotonic()))
+
+
+atexit.register(_wait_for_generations)
 
 
 class LocalLLM:
@@ -85,6 +104,7 @@ class LocalLLM:
         self.context_window = n_ctx
         self.max_tokens = max_tokens
         self.load_seconds = 0.0
+        self.last_timings: dict = {}  # llama.cpp timings of the last streamed reply (prompt_n, predicted_n …)
         p = xlc.CommonParams()
         p.model.path = self.model
         p.n_ctx = n_ctx
@@ -116,6 +136,7 @@ class LocalLLM:
             "top_k": 1,
             "seed": 42,
             "stream": stream,
+            "cache_prompt": True,  # the constant system prompt is prefilled once, then reused
         }
 
     def complete(self, messages: list[Message], max_tokens: Optional[int] = None) -> str:
@@ -145,14 +166,22 @@ class LocalLLM:
                 q.put(e)
             finally:
                 q.put(done)
+                _RUNNING.discard(threading.current_thread())
 
         th = threading.Thread(target=run, name="qa-llm-stream", daemon=True)
+        _RUNNING.add(th)
         th.start()
         try:
             while True:
-                item = q.get()
+                try:
+                    item = q.get(timeout=HEARTBEAT_S)
+                except queue.Empty:
+                    yield ""  # nothing yet (prefill): give the caller its chance to stop
+                    continue
                 if item is done:
                     break
+                if isinstance(item, dict) and item.get("timings"):
+                    self.last_timings = item["timings"]
                 if isinstance(item, Exception):
                     raise LLMUnavailable(f"local model failed: {item}") from item
                 if isinstance(item, dict) and item.get("error"):
@@ -161,8 +190,10 @@ class LocalLLM:
                 if piece:
                     yield piece
         finally:
+            # Do not wait for the engine: it stops at its next token (a long prefill cannot be cut),
+            # and the next request queues behind it. Ctrl-C gets the prompt back at once.
             stop.set()
-            th.join(timeout=30)
+            th.join(timeout=0.05)
 
 
 def _delta(chunk: Any) -> str:
@@ -302,6 +333,32 @@ def get_llm(settings=None) -> LLM:
     if name in ("none", "", "off"):
         return NoLLM()
     raise LLMUnavailable(f"unknown LLM backend {settings.llm!r}: use local, openai or none")
+
+
+def get_llm_within(settings, deadline: Optional[float] = None) -> LLM:
+    """get_llm, but give up at `deadline` (time.monotonic()) with LLMTimeout: loading the local
+    model the first time (joining its parts) goes on in the background for the next ask."""
+    if deadline is None:
+        return get_llm(settings)
+    box: dict[str, Any] = {}
+
+    def load() -> None:
+        try:
+            box["llm"] = get_llm(settings)
+        except BaseException as e:  # handed to the caller
+            box["error"] = e
+        finally:
+            _RUNNING.discard(threading.current_thread())
+
+    th = threading.Thread(target=load, name="qa-llm-load", daemon=True)
+    _RUNNING.add(th)  # a load cut short by the deadline finishes before exit, and serves the next ask
+    th.start()
+    th.join(max(0.0, deadline - time.monotonic()))
+    if "error" in box:
+        raise box["error"]
+    if "llm" not in box:
+        raise LLMTimeout("the LLM is still loading")
+    return box["llm"]
 
 
 # ------------------------------------------------------------------ llama-index

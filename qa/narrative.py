@@ -1,0 +1,519 @@
+"""Narrative answers quoted from the report's own lists: problems, measures, channels, highlights.
+
+Annual reports state their problems and measures as enumerated lists (一是…二是…, 1.…2.…,
+（一）…（二）…, ①…②…). For "存在哪些问题" the best answer quotes that list item by item, each
+with its span: fast, exact, and nothing to hallucinate.
+
+1. `outline(text)` finds the report's headings in the text itself — level 1 (一、…) and level 2
+   (（一）…) — also when a web page has lost its line breaks and the headings run inline, as in
+   most of `pingtan/`. The headings must come in sequence and must not read like table rows.
+2. `pick_blocks` chooses the (sub)section a question is about: a heading sharing clearly more
+   words with the question wins ("如何加强载体建设" → （四）加强载体建设); else the section of the
+   question's topic (problems/measures → 存在的主要问题及改进情况, channels → 公开形式 …).
+3. `split_items` splits that span into its top-level enumerated items; a list nested inside an
+   item stays part of it. Within a problems-and-measures section the lists are told apart by
+   their sub-headings (（一）存在问题 / （二）改进措施) or by the words before each list.
+   A part with no list is quoted sentence by sentence.
+
+Everything runs on the matching view (simplified, half-width, same length as the original), so
+every quote is the original text at its span, in the report's own script.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Optional
+
+from pydantic import BaseModel, Field
+
+from qa.normalize import matching_view
+from qa.types import Answer, Citation, Query
+
+CN_NUM = "一二三四五六七八九十"
+MAX_ITEMS = 10
+MAX_ITEM_CHARS = 480
+MAX_REPORTS = 3
+
+TOPIC_ZH = {
+    "problems": re.compile(r"问题|不足|差距|短板|薄弱|困难|欠缺"),
+    "measures": re.compile(r"改进|措施|下一步|打算|计划|整改|今后|努力方向|做好|抓好|重点工作|工作重点|做法|举措|怎么做|将.{0,4}哪些"),
+    "channels": re.compile(r"渠道|形式|方式|载体|途径|媒体"),
+    "highlights": re.compile(r"成果|成效|成绩|亮点|进展|主要工作|做了哪些"),
+}
+TOPIC_EN = {
+    "problems": re.compile(r"problem|shortcoming|weakness|deficien|difficult|challenge|issue|shortfall", re.I),
+    "measures": re.compile(r"measure|improv|plan|next step|going forward|future|remed|action", re.I),
+    "channels": re.compile(r"channel|\bforms?\b|platform|\bmeans\b|media|outlet", re.I),
+    "highlights": re.compile(r"achiev|highlight|accomplish|progress|results", re.I),
+}
+# English words → the Chinese words a heading would use (heading match for English questions)
+GLOSSARY = {
+    "organi": "组织", "leadership": "领导", "platform": "平台", "channel": "渠道", "form": "形式",
+    "public concern": "社会关切", "concerns": "关切", "respond": "回应", "interpret": "解读", "training": "培训",
+    "system": "制度", "mechanism": "机制", "carrier": "载体", "website": "网站", "new media": "新媒体",
+    "supervis": "监督", "guarantee": "保障", "key area": "重点领域", "budget": "预算", "final account": "决算",
+    "withh": "不予公开", "not disclos": "不予公开", "service": "服务", "publicity": "宣传", "archive": "档案",
+    "press": "新闻发布", "publication": "出版物",
+}
+CHANNEL_WORDS = re.compile(r"门户网站|网站|微信|微博|公众号|新媒体|新闻发布|报刊|报纸|电视|广播|公开栏|公告栏|客户端|APP|"
+                           r"热线|服务窗口|查阅点|政府公报|档案馆|图书馆")
+GENERIC = re.compile(r"政府信息公开|政务公开|信息公开|主动公开|政府信息|(?<!予)公开|工作|情况|年度|报告|哪些|什么|如何|"
+                     r"怎样|主要|进一步|存在|方面|有关|相关|提出|采取|了|的|和|及|与|在|是|年|有")
+MEASURE_CUE = re.compile(r"下一步|下步|改进|措施|今后|打算|计划|将|努力|以下.{0,6}工作|重点|抓好|做好")
+PROBLEM_CUE = re.compile(r"问题|不足|差距|短板|薄弱|欠缺|表现在|困难")
+TURN = re.compile(r"下一步|下步|下阶段|下一阶段|今后|针对|为此|因此|对此|将继续|我们将|将从|将切实|考虑从|改进措施|整改措施|重点做好"
+                  r"|(?:19|20)\d\d\s*年.{0,8}将")
+TABLE_ROW = re.compile(r"本年新收|上年结转|本年度办理结果|结转下年度|予以公开|部分公开|无法提供|不予处理|其他处理|总计")
+TITLE_ENDS = ("情况", "措施", "打算", "概述", "事项", "问题", "方向", "计划", "建设", "形式", "渠道")
+# the end of a report's text: a signature date, attachments, tables appended after the last section
+TAIL = re.compile(r"[〇○零一二三四五六七八九]{4}年[一二三四五六七八九十]{1,2}月[一二三四五六七八九十]{1,3}日"
+                  r"|(?:19|20)\d\d年\d{1,2}月\d{1,2}日\s*$|附件下载|附件[:：]|附表|附[:：]|需要说明的事项与附表")
+BEFORE_HEADING = set(" \t\n\u3000。；;：:！!？?）)」”\"、，,>|")
+
+FAMILIES = {
+    "shi": re.compile(rf"([{CN_NUM}])\s*是"),
+    "paren": re.compile(rf"\(([{CN_NUM}]{{1,2}})\)"),
+    "digit": re.compile(r"(?<![\d.．])(\d{1,2})\s*[.、．](?![\d])"),
+    "paren_digit": re.compile(r"\((\d{1,2})\)"),
+    "circled": re.compile(r"([①②③④⑤⑥⑦⑧⑨⑩])"),
+}
+CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩"
+INLINE_FAMILIES = {"shi", "circled"}  # items of these end with their sentence, not at the next heading
+
+
+class Block(BaseModel):
+    level: int = Field(description="1 for 一、 headings, 2 for （一） headings.")
+    label: str = Field(description="Number and title as written, e.g. 五、存在的主要问题及改进情况.")
+    title: str = Field(description="Title without its number, original script.")
+    start: int = Field(description="Offset of the heading in the original text.")
+    body: int = Field(description="Offset where the text after the title begins.")
+    end: int = Field(description="End offset (exclusive) of the block.")
+    path: str = Field(description="Parent label > own label.")
+
+
+class Item(BaseModel):
+    start: int = Field(description="Start offset of the quoted item (its marker included).")
+    end: int = Field(description="End offset (exclusive).")
+    topic: str = Field(default="", description="problems / measures when a list could be told apart, else ''.")
+
+
+def cn_value(s: str) -> int:
+    if s in CIRCLED:
+        return CIRCLED.index(s) + 1
+    if s.isdigit():
+        return int(s)
+    if s == "十":
+        return 10
+    if len(s) == 2 and s[0] == "十":
+        return 10 + CN_NUM.index(s[1]) + 1
+    if len(s) == 2 and s[1] == "十":
+        return (CN_NUM.index(s[0]) + 1) * 10
+    return CN_NUM.index(s[0]) + 1 if s and s[0] in CN_NUM else 0
+
+
+# ---------------------------------------------------------------------------- outline
+def _title(view: str, start: int, limit: int, level: int = 1) -> int:
+    """End offset of a heading title starting at `start` (inline headings run into their body)."""
+    stop = min(limit, start + (40 if level == 1 else 24))
+    stops = r"[。：:；;\n|]|\s{1,}(?=\S)|\d|[(（]|[一二三四五六七八九十]是"
+    m = re.search(stops, view[start:stop])
+    end = start + m.start() if m else stop
+    if end - start > 14:
+        for word in TITLE_ENDS:
+            i = view.find(word, start, end)
+            if i >= 0 and i + len(word) - start >= 2:
+                return i + len(word)
+    return end
+
+
+def _level1(view: str) -> list[tuple[int, int, int]]:
+    """(start, body start, number) of 一、二、… headings in sequence. A heading may follow any
+    character when its title names a known part of a report (web text runs "…650.10元三、收到和处理…"),
+    and one missing number is tolerated for such titles."""
+    from qa.sections import classify
+
+    out, expected = [], 1
+    for m in re.finditer(rf"([{CN_NUM}]{{1,3}})\s*、\s*", view):
+        n = cn_value(m.group(1))
+        if n not in (expected, expected + 1):
+            continue
+        body = _title(view, m.end(), len(view))
+        title = view[m.end():body]
+        if len(re.findall(r"[\u4e00-\u9fff]", title)) < 2 or TABLE_ROW.search(title[:12]):
+            continue
+        known = classify(title).value != "other" or "其他需要报告" in title
+        before = view[m.start() - 1] if m.start() else "\n"
+        plain = before in BEFORE_HEADING or before.isspace() or before.isdigit()
+        if (n == expected and (plain or known)) or (n == expected + 1 and known and plain):
+            out.append((m.start(), body, n))
+            expected = n + 1
+    return out
+
+
+def _level2(view: str, start: int, end: int) -> list[tuple[int, int]]:
+    """(start, body start) of （一）（二）… in sequence inside [start, end)."""
+    out, expected = [], 1
+    for m in FAMILIES["paren"].finditer(view, start, end):
+        if cn_value(m.group(1)) == expected:
+            out.append((m.start(), _title(view, m.end(), end, level=2)))
+            expected += 1
+    return out
+
+
+def outline(text: str, sections: tuple = ()) -> tuple[Block, ...]:
+    """Level-1 and level-2 blocks of a report, in text order. A report whose headings are not
+    numbered (short standalone lines) falls back to its stored `sections`."""
+    blocks = _numbered_outline(text)
+    if sum(1 for b in blocks if b.level == 1) >= 3 or not sections:
+        return blocks
+    return tuple(_block_of(text, s) for s in sections if s.level >= 1)
+
+
+def _block_of(text: str, section) -> Block:
+    at = text.find(section.title, section.start, section.end)
+    body = at + len(section.title) if at >= 0 else section.start
+    label = " ".join(text[section.start:body].split()) or section.title
+    return Block(level=min(section.level, 2), label=label, title=section.title, start=section.start, body=body,
+                 end=section.end, path=section.path)
+
+
+@lru_cache(maxsize=64)
+def _view(text: str) -> str:
+    return matching_view(text)
+
+
+@lru_cache(maxsize=64)
+def _numbered_outline(text: str) -> tuple[Block, ...]:
+    view = _view(text)
+    heads = _level1(view)
+    blocks: list[Block] = []
+    for i, (s, body, _n) in enumerate(heads):
+        e = heads[i + 1][0] if i + 1 < len(heads) else len(text)
+        tail = TAIL.search(view, body, e)
+        e = tail.start() if tail else e
+        label = " ".join(text[s:body].split())
+        blocks.append(Block(level=1, label=label, title=text[s:body].split("、", 1)[-1].strip(), start=s, body=body,
+                            end=e, path=label))
+        subs = _level2(view, body, e)
+        for j, (ss, sb) in enumerate(subs):
+            se = subs[j + 1][0] if j + 1 < len(subs) else e
+            sub_label = " ".join(text[ss:sb].split())
+            blocks.append(Block(level=2, label=sub_label, title=re.sub(r"^[(（][^)）]*[)）]\s*", "", sub_label),
+                                start=ss, body=sb, end=se, path=f"{label} > {sub_label}"))
+    return tuple(blocks)
+
+
+# ---------------------------------------------------------------------------- items
+def _runs(view: str, start: int, end: int) -> list[tuple[str, list[int]]]:
+    """Sequences 1, 2, 3… of each marker family inside [start, end): (family, marker offsets)."""
+    runs = []
+    for family, pattern in FAMILIES.items():
+        current: list[int] = []
+        last = 0
+        for m in pattern.finditer(view, start, end):
+            n = cn_value(m.group(1))
+            if n == 1:
+                if len(current) >= 2:
+                    runs.append((family, current))
+                current, last = [m.start()], 1
+            elif current and n == last + 1 and m.start() - current[-1] < 800:
+                current.append(m.start())
+                last = n
+        if len(current) >= 2:
+            runs.append((family, current))
+    return sorted(runs, key=lambda r: r[1][0])
+
+
+def _sentence_end(view: str, pos: int, end: int) -> int:
+    m = re.compile(r"[。！？!?]|\n\s*\n").search(view, pos, end)
+    return m.end() if m else end
+
+
+def _last_item_end(view: str, family: str, marker: int, end: int, longest: int) -> int:
+    """Where the last item of a list ends: its sentence (inline lists), or about as long as the
+    longest item before it, cut at a sentence end (paragraph lists), never past `end`."""
+    if family in INLINE_FAMILIES:
+        return _sentence_end(view, marker, end)
+    cap = min(end, marker + max(longest * 3 // 2, 80))
+    if cap >= end:
+        return end
+    ends = [m.end() for m in re.finditer(r"[。！？!?]", view[marker:cap])]
+    return marker + ends[-1] if ends else _sentence_end(view, marker, end)
+
+
+def _prose_list(view: str, markers: list[int]) -> bool:
+    """Items that say something (not table rows like "1．在办件0 2．办结件0")."""
+    spans = [view[a:b] for a, b in zip(markers, markers[1:])]
+    return not spans or sum(len(re.findall(r"[\u4e00-\u9fff]", s)) for s in spans) / len(spans) >= 8
+
+
+def _nested(view: str, prev_last: int, first: int) -> bool:
+    """A list starting right after the last item's short title ('（三）规范公开行为1、…') is nested."""
+    gap = view[prev_last:first]
+    return len(gap) < 60 and not re.search(r"[。！？!?；;]", gap)
+
+
+def split_items(text: str, start: int, end: int) -> list[tuple[int, int, list[Item]]]:
+    """Top-level enumerated lists in text[start:end]: (lead-in start, lead-in end, items)."""
+    view = _view(text)
+    groups: list[tuple[str, list[int]]] = []
+    reach: dict[int, int] = {}  # group index → last marker of a list nested in its last item
+    for family, markers in _runs(view, start, end):
+        if groups:
+            _, prev = groups[-1]
+            if markers[0] < prev[-1] or _nested(view, prev[-1], markers[0]):
+                if markers[0] > prev[-1]:
+                    reach[len(groups) - 1] = max(reach.get(len(groups) - 1, 0), markers[-1])
+                continue  # inside an item of the list before
+        groups.append((family, markers))
+    kept = [i for i, g in enumerate(groups) if _prose_list(view, g[1])]
+    out, lead_start = [], start
+    for n, gi in enumerate(kept):
+        family, markers = groups[gi]
+        limit = groups[kept[n + 1]][1][0] if n + 1 < len(kept) else end
+        items = []
+        for k, s in enumerate(markers):
+            if k + 1 < len(markers):
+                e = markers[k + 1]
+            else:
+                longest = max((b - a for a, b in zip(markers, markers[1:])), default=80)
+                e = _last_item_end(view, family, s, limit, longest)
+                if gi in reach:  # the nested list belongs to this item, to its last sentence
+                    e = max(e, _sentence_end(view, reach[gi], limit))
+            items.append(Item(start=s, end=_trim_end(text, s, e)))
+        out.append((lead_start, markers[0], items))
+        lead_start = items[-1].end
+    return out
+
+
+def _trim_end(text: str, s: int, e: int) -> int:
+    """Strip trailing spaces; cut very long items at a sentence end (the quote stays verbatim)."""
+    if e - s > MAX_ITEM_CHARS:
+        cut = [m.end() for m in re.finditer(r"[。；;！？!?]", text[s:s + MAX_ITEM_CHARS])]
+        e = s + cut[-1] if cut else s + MAX_ITEM_CHARS
+    while e > s and text[e - 1] in " \t\r\n\u3000":
+        e -= 1
+    return e
+
+
+def sentence_items(text: str, start: int, end: int, limit: int = 5) -> list[Item]:
+    """A part without a list: its sentences, as items."""
+    items = []
+    for m in re.finditer(r"(?:[^。！？!?\n]|\n(?!\s*\n))+(?:[。！？!?]|(?=\n\s*\n)|$)", text[start:end]):
+        s, e = start + m.start(), start + m.end()
+        while s < e and text[s] in " \t\u3000":
+            s += 1
+        if len(re.findall(r"[\u4e00-\u9fff]", text[s:e])) >= 6:
+            items.append(Item(start=s, end=_trim_end(text, s, e)))
+        if len(items) >= limit:
+            break
+    return items
+
+
+# ---------------------------------------------------------------------------- topics and headings
+def question_topics(query: Query) -> list[str]:
+    """problems / measures / channels / highlights the question asks about, in that order."""
+    view = matching_view(query.question)
+    return [t for t in TOPIC_ZH if TOPIC_ZH[t].search(view) or TOPIC_EN[t].search(query.question)]
+
+
+def _bigrams(view: str) -> set[str]:
+    """Character bigrams of the Chinese runs left after generic words are taken out."""
+    grams: set[str] = set()
+    for run in re.findall(r"[\u4e00-\u9fff]{2,}", GENERIC.sub(" ", view)):
+        grams |= {run[i:i + 2] for i in range(len(run) - 1)}
+    return grams
+
+
+def _terms(query: Query) -> tuple[set[str], set[str]]:
+    """Content bigrams of the question (agency, years and generic words removed), and the Chinese
+    words its English words name (glossary)."""
+    view = matching_view(query.question)
+    for name in query.agencies:
+        view = view.replace(name, " ")
+    lower = query.question.lower()
+    return _bigrams(re.sub(r"\d+", " ", view)), {zh for en, zh in GLOSSARY.items() if en in lower}
+
+
+def heading_score(block: Block, terms: tuple[set[str], set[str]]) -> int:
+    """Shared content bigrams with the question; a Chinese word named by an English word counts 3."""
+    grams, words = terms
+    view = matching_view(block.title)
+    return len(_bigrams(view) & grams) + 3 * sum(1 for w in words if w in view)
+
+
+def _problem_section(blocks: tuple[Block, ...]) -> list[Block]:
+    return [b for b in blocks if b.level == 1 and PROBLEM_CUE.search(matching_view(b.title))
+            and not TABLE_ROW.search(b.title)]
+
+
+def pick_blocks(blocks: tuple[Block, ...], query: Query, topics: list[str]) -> list[tuple[Block, list[str]]]:
+    """(block, topics to keep inside it) the question is about; [] when none fits."""
+    terms = _terms(query)
+    scored = sorted(((heading_score(b, terms), -b.level, b.start, b) for b in blocks), key=lambda x: x[:3],
+                    reverse=True)
+    best = scored[0] if scored else None
+    wants_list = bool({"problems", "measures"} & set(topics))
+    if best and best[0] >= 3 and not (wants_list and PROBLEM_CUE.search(matching_view(best[3].title))):
+        return [(best[3], [])]
+    if wants_list:
+        sections = _problem_section(blocks)
+        return [(sections[0], [t for t in topics if t in ("problems", "measures")])] if sections else []
+    if "channels" in topics:
+        subs = [b for b in blocks if TOPIC_ZH["channels"].search(matching_view(b.title)) or "平台" in b.title]
+        if subs:  # the heading the question names (形式 / 平台 …), else 形式/渠道 before 载体/平台
+            return [(min(subs, key=lambda b: (-heading_score(b, terms), not re.search(r"形式|渠道|方式|途径", b.title),
+                                              -b.level, b.start)), [])]
+        return [(CHANNELS, [])]
+    if "highlights" in topics:
+        overview = [b for b in blocks if b.level == 1 and re.search(r"概述|总体情况|基本情况|概况", matching_view(b.title))]
+        if overview:
+            return [(overview[0], [])]
+    if best and (best[0] >= 2 or (best[0] >= 1 and best[0] == len(_bigrams(matching_view(best[3].title))))):
+        return [(best[3], [])]  # two shared words, or a short heading the question names whole ("公开内容")
+    return []
+
+
+def _sub_for_topic(blocks: tuple[Block, ...], parent: Block, topic: str) -> Optional[Block]:
+    """（一）存在问题 / （二）改进措施: the sub-block of a problems section for one topic."""
+    for b in blocks:
+        if b.level == 2 and parent.start <= b.start < parent.end:
+            t = matching_view(b.title)
+            is_measure = bool(re.search(r"改进|措施|打算|下一步|计划|方向|整改|努力", t))
+            is_problem = bool(PROBLEM_CUE.search(t)) and not is_measure
+            if (topic == "problems" and is_problem) or (topic == "measures" and is_measure):
+                return b
+    return None
+
+
+def items_for(text: str, blocks: tuple[Block, ...], block: Block, topics: list[str]) -> list[tuple[Block, Item]]:
+    """The quoted items of `block`; inside a problems section only those of the asked topics."""
+    if block is CHANNELS:
+        return [(whole, it) for whole, it in channel_sentences(text, blocks)]
+    if not topics:
+        return [(block, it) for it in _items(text, block.body, block.end)]
+    out: list[tuple[Block, Item]] = []
+    view = _view(text)
+    for topic in topics:
+        sub = _sub_for_topic(blocks, block, topic)
+        if sub is not None:
+            out += [(sub, it) for it in _items(text, sub.body, sub.end)]
+            continue
+        groups = split_items(text, block.body, block.end)
+        chosen = []
+        for gi, (ls, le, items) in enumerate(groups):
+            if _lead_topic(view[ls:le], gi) == topic:
+                chosen += items
+        if not chosen:  # no list for this topic: the sentences before / after the turn to measures
+            turn = _turn(view, block.body, block.end)
+            first_list = groups[0][1] if groups else block.end
+            s, e = (block.body, min(turn, first_list)) if topic == "problems" else (turn, block.end)
+            chosen = sentence_items(text, s, e) if e > s else []
+        out += [(block, it) for it in chosen]
+    return out
+
+
+def _turn(view: str, start: int, end: int) -> int:
+    """Offset of the first sentence that turns from problems to measures ("下一步，我们将…")."""
+    pos = start
+    for m in re.finditer(r"[。！？!?；;]", view[start:end] + "。"):
+        sentence_end = start + m.end()
+        if TURN.search(view[pos:min(pos + 16, sentence_end)]):
+            return pos
+        pos = sentence_end
+    return end
+
+
+def _lead_topic(lead: str, index: int) -> str:
+    """problems / measures: the cue nearest the end of the words before a list wins
+    ("需要改进的地方。主要表现在：" → problems; "针对存在问题，下一步将：" → measures)."""
+    last = {topic: max((m.end() for m in cue.finditer(lead)), default=-1)
+            for topic, cue in (("problems", PROBLEM_CUE), ("measures", MEASURE_CUE))}
+    if last["problems"] == last["measures"]:
+        return "problems" if index == 0 else "measures"
+    return max(last, key=last.get)
+
+
+CHANNELS = Block(level=0, label="", title="", start=0, body=0, end=0, path="")  # "no heading: sentences naming channels"
+
+
+def channel_sentences(text: str, blocks: tuple[Block, ...], limit: int = 5) -> list[tuple[Block, Item]]:
+    """A report with no 公开形式 heading: its sentences that name publication channels."""
+    scored = []
+    for it in sentence_items(text, 0, len(text), limit=10_000):
+        names = set(CHANNEL_WORDS.findall(_view(text)[it.start:it.end]))
+        if names:
+            scored.append((len(names), -it.start, it))
+    best = sorted(sorted(scored, key=lambda x: x[:2], reverse=True)[:limit], key=lambda x: -x[1])
+    out = []
+    for _, _, it in best:  # the sentences naming the most channels, in text order
+        owner = next((b for b in reversed(blocks) if b.start <= it.start < b.end), None)
+        out.append((owner or Block(level=0, label="", title="", start=0, body=0, end=len(text), path=""), it))
+    return out
+
+
+def _items(text: str, start: int, end: int) -> list[Item]:
+    groups = split_items(text, start, end)
+    items = [it for _, _, its in groups for it in its]
+    return items or sentence_items(text, start, end)
+
+
+# ---------------------------------------------------------------------------- answer
+TOPIC_WORDS = {"problems": ("问题", "problems"), "measures": ("改进措施", "measures"),
+               "channels": ("公开渠道和形式", "channels and forms"), "highlights": ("主要工作", "highlights")}
+
+
+def narrative_answer(query: Query, store) -> Optional[Answer]:
+    """Quoted list items answering a problems / measures / channels / highlights question, or None."""
+    topics = question_topics(query)
+    if not (query.agencies or query.years):
+        return None
+    report_ids = _reports_named(store, query)[:MAX_REPORTS]
+    cites: list[Citation] = []
+    heads: list[str] = []
+    english = query.language in ("en", "mixed")
+    for rid in report_ids:
+        info = store.report_info(rid) or {}
+        text = store.report_text(rid)
+        blocks = outline(text, tuple(store.sections_of(rid)))
+        for block, keep in pick_blocks(blocks, query, topics):
+            for sub, item in items_for(text, blocks, block, keep)[:MAX_ITEMS]:
+                cites.append(Citation(report_id=rid, path=info.get("path", ""), agency=info.get("agency"),
+                                      year=info.get("year"), section=sub.path, quote=text[item.start:item.end],
+                                      start=item.start, end=item.end, page=_page(info, item.start)))
+            heads.append(_lead(info, block, keep or topics, english))
+    if not cites:
+        return None
+    body = "\n".join(f"[{i}] {' '.join(c.quote.split())}" for i, c in enumerate(cites, 1))
+    text = "\n".join(dict.fromkeys(heads)) + "\n" + body
+    return Answer(question=query.question, text=text, mode="extract", citations=cites, query=query,
+                  verification="quoted", warnings=[])
+
+
+def _reports_named(store, query: Query) -> list[str]:
+    """The reports the question is about. Without an agency, several reports of the year would
+    be a guess: keep the one whose agency name shares clearly most characters with the question."""
+    ids = store.report_ids(query.agencies, query.years)
+    if query.agencies or len(ids) <= 1:
+        return ids
+    asked = set(matching_view(query.question))
+    scored = sorted(((len(asked & set((store.report_info(r) or {}).get("agency") or "")), r) for r in ids), reverse=True)
+    return [scored[0][1]] if scored[0][0] >= scored[1][0] + 2 else []
+
+
+def _page(info: dict, start: int) -> Optional[int]:
+    from qa.read import page_of
+
+    return page_of(info.get("page_starts", []), start)
+
+
+def _lead(info: dict, block: Block, topics: list[str], english: bool) -> str:
+    who = f"{info.get('agency') or ''}{info.get('year') or ''}"
+    what = "、".join(TOPIC_WORDS[t][0] for t in topics)
+    where = f"“{block.label}”" if block.label else ""
+    if english:
+        what_en = " and ".join(TOPIC_WORDS[t][1] for t in topics) or "points"
+        return (f"The {info.get('agency') or ''} {info.get('year') or ''} report states these {what_en}"
+                f"{' under ' + where if where else ''} (quoted in the original Chinese):")
+    return f"{who}年报告{where}" + (f"所列{what}：" if what else "原文：")
