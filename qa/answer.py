@@ -439,7 +439,7 @@ def ask(question: str, settings: Optional[Settings] = None, mode: Optional[str] 
     from qa.ingest import ensure_seeded, open_store
     from qa.link import agency_years
     from qa.normalize import matching_view
-    from qa.understand import COUNTING, understand
+    from qa.understand import understand
 
     started = time.perf_counter()
     settings = settings or get_settings()
