@@ -177,11 +177,7 @@ def _read(path: Path, settings: Settings, agency, year) -> Prepared | IngestResu
     from qa.meta import canonical_agency
 
     try:
-        size_mb = Path(path).stat().st_size / 2**20
-        if size_mb > settings.max_file_mb:
-            raise ReadError(f"{path}: file too large ({size_mb:.1f} MB > {settings.max_file_mb} MB; "
-                            f"reports are rarely over 5 MB — raise QA_MAX_FILE_MB if this one is real)")
-        report = read_report(path)
+        report = read_report(path, settings)  # the reader applies the size and text limits
     except ReadError as exc:
         return IngestResult(path=str(path), status="error", message=str(exc))
     # absolute, so a citation names the file wherever `qa ingest` ran
