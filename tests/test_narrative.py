@@ -366,12 +366,12 @@ def model_path():
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("question, phrase", [
-    ("What problems did the Liaoning Foreign Affairs Office report for 2020?", "staff"),
-    ("洪泽区2023年 what are the main problems in 政务公开?", ""),
-    ("How did the Huai'an city government improve its information disclosure platforms in 2024?", ""),
+@pytest.mark.parametrize("question, words", [
+    ("What problems did the Liaoning Foreign Affairs Office report for 2020?", ("staff", "personnel", "dedicated")),
+    ("洪泽区2023年 what are the main problems in 政务公开?", ("",)),
+    ("How did the Huai'an city government improve its information disclosure platforms in 2024?", ("",)),
 ])
-def test_real_model_answers_without_prompt_text(store, settings, model_path, question, phrase):
+def test_real_model_answers_without_prompt_text(store, settings, model_path, question, words):
     from qa.answer import ask
     from qa.generate import prompt_texts
 
@@ -384,7 +384,7 @@ def test_real_model_answers_without_prompt_text(store, settings, model_path, que
     assert not any(r[:30] in answer.text for r in rules)
     if answer.mode == "llm":
         assert answer.verification in ("no numbers to check", "verified", "corrected", "unsupported sentences removed")
-        assert phrase.lower() in answer.text.lower()
+        assert any(w in answer.text.lower() for w in words)
 
 
 def test_ctrl_c_in_qa_ask_exits_130(store, settings, data_dir):
