@@ -305,6 +305,7 @@ class EvalReport(BaseModel):
     by_language: dict[str, Scores]
     results: list[QuestionResult]
     gate: list[GateCheck] = Field(default_factory=list)
+    thresholds_path: str = Field(default="", description="The thresholds file the gate was read from, if any.")
 
     def failures(self) -> list[QuestionResult]:
         return [r for r in self.results if not r.passed]
@@ -526,6 +527,14 @@ def aggregate(results: list[QuestionResult]) -> Scores:
 
 
 # ---------------------------------------------------------------------------- thresholds
+def _relative(path: Union[str, Path]) -> str:
+    """A path as the user would type it from the project root (eval/thresholds.toml)."""
+    try:
+        return str(Path(path).resolve().relative_to(PROJECT_ROOT))
+    except ValueError:
+        return str(path)
+
+
 def load_thresholds(path: Union[str, Path, None] = None) -> dict[str, dict[str, float]]:
     """{"min": {metric: limit}, "max": {metric: limit}} from a TOML file (see eval/thresholds.toml)."""
     import tomllib
@@ -770,7 +779,7 @@ def print_report(console, report: EvalReport, show_failures: bool = True) -> Non
             console.print(f"    expected: {escape(r.expected)}")
             console.print(f"    got {escape(f'[{r.mode}]')}: {escape(_short_answer(r))}")
     if report.gate:
-        t = Table(title="gate (eval/thresholds.toml, overall)", title_justify="left")
+        t = Table(title=f"gate ({escape(report.thresholds_path or 'thresholds')}, overall)", title_justify="left")
         for col in ("metric", "rule", "value", "ok"):
             t.add_column(col)
         for c in report.gate:
@@ -871,6 +880,7 @@ def register(app) -> None:
                               on_plan=planned)
         except (RuntimeError, ValueError) as exc:
             fail(str(exc))
+        report.thresholds_path = _relative(thresholds) if limits else ""
         print_report(console, report, show_failures=failures)
         if json_out:
             json_out.parent.mkdir(parents=True, exist_ok=True)
