@@ -49,7 +49,7 @@ def main() -> None:
         rows["first fact"].append(timed(["ask", FACT], env))
         rows["first retrieval"].append(timed(["ask", NARRATIVE], env))
         rows["doctor (rest of the vectors)"].append(timed(["doctor"], env))
-    print(f"| step | median s | runs (s) |\n|---|---|---|")
+    print("| step | median s | runs (s) |\n|---|---|---|")
     for name, values in rows.items():
         print(f"| {name} | {statistics.median(values):.1f} | {', '.join(f'{v:.1f}' for v in values)} |")
     print(f"load average after: {os.getloadavg()}")

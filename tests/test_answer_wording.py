@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 
-from conftest import seed
 
 HONGZE_LITIGATION = "淮安市洪泽区人民政府2023年行政诉讼多少件？"  # stated only as its two parts
 

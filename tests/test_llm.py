@@ -8,7 +8,6 @@ in-process (local backend), through an OpenAI-compatible server on loopback star
 from __future__ import annotations
 
 import os
-import re
 import socket
 import subprocess
 import sys

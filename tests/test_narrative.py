@@ -19,7 +19,6 @@ import pytest
 
 from qa.narrative import narrative_answer, outline, split_items
 from qa.read import read_report
-from qa.types import Query
 
 ROOT = Path(__file__).resolve().parent.parent
 PINGTAN = ROOT.parent / "shared" / "corpus" / "pingtan"
