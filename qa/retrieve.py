@@ -69,11 +69,15 @@ def retrieve(query: Query, store: Store, settings: Settings, k: Optional[int] = 
     except IndexUnavailable as exc:  # Chroma down: BM25 alone still finds cited sentences
         semantic = []
         warnings.append(f"vector search unavailable ({exc}); keyword search only")
-    by_kind = _kind_ranking(query, store, report_ids)
     fused: dict[str, float] = {}
-    for ranking in (lexical, semantic, by_kind):
+    for ranking in (lexical, semantic):
         for rank, (chunk_id, _score) in enumerate(ranking):
             fused[chunk_id] = fused.get(chunk_id, 0.0) + 1.0 / (settings.rrf_k + rank + 1)
+    # the section the question is about, as a third list: its chunks ranked by the first two
+    # (in report order they lifted a section's first table rows over the sentence asked for)
+    by_kind = sorted(_kind_ranking(query, store, report_ids), key=lambda c: -fused.get(c[0], 0.0))
+    for rank, (chunk_id, _score) in enumerate(by_kind):
+        fused[chunk_id] = fused.get(chunk_id, 0.0) + 1.0 / (settings.rrf_k + rank + 1)
     best = sorted(fused, key=lambda cid: -fused[cid])[:k]
     chunks = store.chunks_by_id(best)
     infos = {rid: store.report_info(rid) for rid in {c.report_id for c in chunks.values()}}
@@ -90,11 +94,14 @@ def retrieve(query: Query, store: Store, settings: Settings, k: Optional[int] = 
 def question_kind(query: Query) -> Optional[str]:
     """The section kind a question is about ("存在哪些问题" → problems), from the heading rules."""
     from qa.sections import classify
+    from qa.understand import COUNTING
 
     kind = classify(matching_view(query.question))
     if kind.value == "other":
         kind = classify(EN_KIND_HINTS.get(next((w for w in EN_KIND_HINTS if w in query.question.lower()), ""), ""))
-    if kind.value == "other" and query.metric:
+    if kind.value == "other" and query.metric and COUNTING.search(query.question):
+        # a count's home section; a "when did … open its WeChat account" question is not about
+        # the section where the post counts are
         return vocabulary()["metrics"][query.metric].get("kind")
     return None if kind.value == "other" else kind.value
 

