@@ -52,19 +52,13 @@ def _fail(message: str, code: int = 1) -> None:
 def seed_on_first_use() -> None:
     """Ingest the bundled seed reports before the first question, on a line of its own with its
     time, so that time is not shown as the answer's (the library would seed silently inside ask)."""
-    import time
+    from qa.ingest import ensure_seeded, needs_seeding
 
-    from qa.ingest import ingest, open_store
-    from qa.settings import get_settings
-
-    settings = get_settings()
-    if not (settings.auto_ingest_seeds and settings.seeds_dir.is_dir() and open_store(settings).is_empty()):
+    if not needs_seeding():
         return
     err = _console(stderr=True)
     err.print("ingesting the bundled seed reports (first use)…", end=" ")
-    started = time.perf_counter()
-    ingest([settings.seeds_dir], settings)
-    err.print(f"done in {time.perf_counter() - started:.0f} s")
+    err.print(f"done in {ensure_seeded(announce=False) or 0:.0f} s")
 
 
 def resolve_agency(name: str, store) -> str:

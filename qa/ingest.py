@@ -306,26 +306,38 @@ def remove(refs: Iterable[str] | str, settings: Optional[Settings] = None) -> tu
     return removed, unknown
 
 
-def ensure_seeded(settings: Optional[Settings] = None) -> None:
-    """On first use, ingest the bundled seed reports so a question works right away.
-
-    Facts and keyword rows only (seconds): their vectors are added by the first question that
-    needs retrieval. Marked done only when every seed is in, so an interrupted first use is
-    finished by the next call."""
+def needs_seeding(settings: Optional[Settings] = None) -> bool:
+    """True while the bundled seeds are still to be ingested (first use, or an interrupted one)."""
     settings = settings or get_settings()
     if not settings.auto_ingest_seeds or not settings.seeds_dir.is_dir():
-        return
+        return False
     store = open_store(settings)
     state = store.get_meta("seeds")
-    if state == "done" or (state is None and not _only_seeds(store, settings.seeds_dir)):
-        return
+    return not (state == "done" or (state is None and not _only_seeds(store, settings.seeds_dir)))
+
+
+def ensure_seeded(settings: Optional[Settings] = None, announce: bool = True) -> Optional[float]:
+    """On first use, ingest the bundled seed reports so a question works right away; returns
+    the seconds it took (None when there was nothing to do).
+
+    Facts and keyword rows only (about a second, no vector store imported): their vectors are
+    added by the first question that needs retrieval. Marked done only when every seed is in, so
+    an interrupted first use is finished by the next call."""
+    settings = settings or get_settings()
+    if not needs_seeding(settings):
+        return None
+    store = open_store(settings)
     store.set_meta("seeds", "started")
-    print(f"qa: first use — ingesting the bundled seed reports from {settings.seeds_dir} …",
-          file=sys.stderr, end="", flush=True)
+    if announce:
+        print(f"qa: first use — ingesting the bundled seed reports from {settings.seeds_dir} …",
+              file=sys.stderr, end="", flush=True)
     started = time.perf_counter()
     ingest([settings.seeds_dir], settings, embed=False)
     store.set_meta("seeds", "done")
-    print(f" done in {time.perf_counter() - started:.1f} s", file=sys.stderr)
+    took = time.perf_counter() - started
+    if announce:
+        print(f" done in {took:.1f} s", file=sys.stderr)
+    return took
 
 
 def _only_seeds(store: Store, seeds_dir: Path) -> bool:
