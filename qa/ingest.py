@@ -264,12 +264,14 @@ TITLE_WORDS = ("信息公开", "information disclosure", "open government inform
 
 def _looks_like_a_report(prepared: Prepared) -> bool:
     """A report names its agency or year, or has report sections or the title words; a note
-    saying "hello world" has none of these."""
+    saying "hello world" has none of these. A Markdown file must name its agency or year."""
     from qa.normalize import matching_view
 
     report = prepared.report
     if report.agency or report.year:
         return True
+    if Path(report.path).suffix.lower() == ".md":
+        return False  # notes beside reports (a corpus's SOURCES.md) quote report titles and headings
     if any(s.kind.value != "other" for s in prepared.sections or []):
         return True
     view = matching_view(report.text[:5000]).lower()

@@ -113,6 +113,14 @@ def test_a_file_with_no_report_structure_is_refused(tmp_path, fresh):
     assert forced.status == "added" and (forced.agency, forced.year) == ("某某局", 2021)
 
 
+def test_a_corpus_readme_is_not_a_report(fresh):
+    """pingtan/SOURCES.md quotes report titles and section words but names no agency and no year."""
+    from conftest import SHARED
+
+    refused = ingest([SHARED / "corpus" / "pingtan" / "SOURCES.md"], fresh, embed=False)[0]
+    assert refused.status == "error" and "not a report" in refused.message
+
+
 def test_interrupted_first_use_is_finished_by_the_next_call(tmp_path):
     settings = Settings(data_dir=tmp_path / "data", llm="none", auto_ingest_seeds=True)
     ingest([seed("mfa_2012")], settings, embed=False)  # what an older qa left when Ctrl-C'd
