@@ -439,6 +439,7 @@ def ask(question: str, settings: Optional[Settings] = None, mode: Optional[str] 
     from qa.ingest import ensure_seeded, open_store
     from qa.link import agency_years
     from qa.normalize import matching_view
+    from qa.provenance import provenance
     from qa.understand import understand
 
     started = time.perf_counter()
@@ -486,6 +487,7 @@ def ask(question: str, settings: Optional[Settings] = None, mode: Optional[str] 
         answer = retrieval_answer(query, store, settings, mode, stream_to, deadline)
     answer.warnings = warnings + answer.warnings
     answer.settings_hash = settings.fingerprint()
+    answer.provenance = provenance(settings, mode)
     answer.timing = Timing(total_ms=_ms(started), stages={**stages, **answer.timing.stages})
     return answer
 

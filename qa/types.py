@@ -149,6 +149,18 @@ class Timing(BaseModel):
     stages: dict[str, float] = Field(default_factory=dict, description="ms per stage: understand, facts, retrieval ...")
 
 
+class Provenance(BaseModel):
+    """What produced an answer, so answers can be compared and reproduced."""
+
+    qa_version: str = Field(description="Version of the qa package.")
+    settings_hash: str = Field(description="Hash of every setting (the API key left out).")
+    llm: str = Field(description="LLM backend the answer was asked with: local / openai / none.")
+    llm_model: str = Field(default="", description="The model behind that backend ('' for none).")
+    embedder: str = Field(description="Embedder of the vector store.")
+    vocabulary_hash: str = Field(description="Hash of the metric vocabulary and the agency/English glossaries.")
+    prompts_hash: str = Field(description="Hash of the prompt files.")
+
+
 class Answer(BaseModel):
     """What `qa.ask()` returns: the answer text, the number when there is one, and its sources."""
 
@@ -168,3 +180,4 @@ class Answer(BaseModel):
     warnings: list[str] = Field(default_factory=list, description="Notes for the reader (other figures, fallbacks).")
     settings_hash: str = Field(default="", description="Hash of the settings that shape answers (Settings.fingerprint).")
     timing: Timing = Field(default_factory=Timing, description="Where the time went.")
+    provenance: Optional[Provenance] = Field(default=None, description="What produced the answer.")
