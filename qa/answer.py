@@ -221,11 +221,12 @@ def _prefer_open_number(query: Query, store: Store, answer: Answer) -> Answer:
         return answer
     if answer.mode == "abstain" and query.agencies and query.intent in ("lookup", "compare"):
         return open_number_answer(query, store)[0] or answer
-    templates = {(store.report_info(r) or {}).get("template") for r in store.report_ids(query.agencies, query.years)}
-    if query.metric in template_metrics() and templates & {"t2019", "t2021"}:
-        return answer  # the template's own table row answers it
     if query.intent != "lookup" or not query.agencies or query.scope or TABLE_WORDS.search(query.question):
         return answer
+    if query.metric in template_metrics() and any(
+            (store.report_info(r) or {}).get("template") in ("t2019", "t2021")
+            for r in store.report_ids(query.agencies, query.years)):
+        return answer  # the template's own table row answers it
     from qa.open_numbers import asks_running_total, fact_clause, question_bigrams, statement_score
 
     stated = {f.value for f in _select(store.facts(query.metric, query.agencies, query.years), None)}
