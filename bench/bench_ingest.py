@@ -32,7 +32,7 @@ def stage_breakdown(embedder_name: str, settings) -> dict:
     from qa.facts import extract_facts
     from qa.index import embed_text, get_index, jieba_tokens
     from qa.ingest import open_store
-    from qa.read import read_report
+    from qa.read.report import read_report
     from qa.sections import chunk_sections, split_sections
 
     out = dict.fromkeys(["read+meta", "sections+chunks", "facts", "jieba", "sqlite write", "embed", "chroma add"], 0.0)

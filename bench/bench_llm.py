@@ -65,7 +65,7 @@ def main() -> None:
 
     from qa.backends.llm import LocalLLM
     from qa.backends.model_file import ensure_model
-    from qa.generate import generate_answer
+    from qa.answer.generate import generate_answer
     from qa.settings import Settings
 
     settings = Settings(**({"data_dir": Path(args.data_dir)} if args.data_dir else {}))
@@ -141,7 +141,7 @@ def routing_table() -> Table:
     import json
     from collections import Counter
 
-    from qa.answer import ask
+    from qa.answer.route import ask
 
     gold = Path(__file__).resolve().parent.parent / "eval" / "gold.jsonl"
     questions = [json.loads(line)["question"] for line in gold.read_text(encoding="utf-8").splitlines() if line]

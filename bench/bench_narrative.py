@@ -57,7 +57,7 @@ def main() -> None:
     console = Console(width=160)
     console.print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())} ({os.cpu_count()} CPUs)")
 
-    from qa.answer import ask
+    from qa.answer.route import ask
     from qa.backends.llm import get_llm
     from qa.settings import get_settings
 

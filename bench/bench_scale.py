@@ -56,7 +56,7 @@ def main() -> None:
     if args.embedder == "hash":
         install_hash_embedder()
     from qa.ingest import ingest
-    from qa.read import read_report
+    from qa.read.report import read_report
 
     sizes = sorted(int(s) for s in args.sizes.split(","))
     work = args.workdir or Path(tempfile.mkdtemp(prefix=f"qa-scale-{args.embedder}-"))

@@ -7,7 +7,7 @@ sys.path.insert(0, "bench")
 from common import install_hash_embedder, percentile, warm_latency
 install_hash_embedder()
 from qa.settings import Settings
-from qa.answer import ask
+from qa.answer.route import ask
 from qa.ingest import open_store
 s = Settings(data_dir=sys.argv[1] if len(sys.argv) > 1 else "/tmp/scale10k/data", embedder="hash", llm="none", auto_ingest_seeds=False)
 store = open_store(s)

@@ -119,7 +119,7 @@ def timed(fn, *args, **kwargs) -> tuple[float, object]:
 def warm_latency(questions: list[str], settings, repeat: int) -> tuple[list[float], dict]:
     """ask() each question once to warm caches (model, jieba, Chroma), then time `repeat` rounds:
     (latencies in ms, answer modes of the warm-up round)."""
-    from qa.answer import ask
+    from qa.answer.route import ask
 
     modes: dict = {}
     for q in questions:
@@ -257,7 +257,7 @@ def relabel(text: str, old_agency: str, aliases: list[str], new_agency: str, yea
 def source_reports() -> list[dict]:
     """The real reports to relabel: path, text, detected agency, year and the agency's aliases."""
     from qa.meta import known_agencies
-    from qa.read import read_report
+    from qa.read.report import read_report
 
     out = []
     for path in report_paths():

@@ -35,7 +35,7 @@ def ask(question: str, settings: Optional[Settings] = None, mode: Optional[str] 
     from a language model. The bundled seed reports are ingested on first use.
     Raises ValueError for an empty question.
     """
-    from qa.answer import ask as _ask
+    from qa.answer.route import ask as _ask
 
     return _ask(question, settings=settings, mode=mode, stream_to=stream_to)
 

@@ -22,7 +22,7 @@ from typing import Callable, Iterable, Iterator, Optional
 
 from pydantic import BaseModel, Field
 
-from qa.read import SUPPORTED_SUFFIXES, ReadError, read_report
+from qa.read.report import SUPPORTED_SUFFIXES, ReadError, read_report
 from qa.settings import Settings, get_settings
 from qa.store import Store
 from qa.types import Chunk, Fact, Report, Section

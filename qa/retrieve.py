@@ -120,7 +120,7 @@ def _kind_ranking(query: Query, store: Store, report_ids: Optional[list[str]]) -
 
 
 def citation_for(hit: Hit, start: int, end: int, report_text: str) -> Citation:
-    from qa.read import page_of
+    from qa.read.report import page_of
 
     return Citation(report_id=hit.chunk.report_id, path=hit.path, agency=hit.agency, year=hit.year,
                     section=hit.chunk.section_path, quote=report_text[start:end], start=start, end=end,

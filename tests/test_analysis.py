@@ -7,9 +7,9 @@ import zlib
 
 import pytest
 
-from qa.analysis import analysis_answer, compare, report_rows, total, trend, zeros
+from qa.answer.analysis import analysis_answer, compare, report_rows, total, trend, zeros
 from qa.understand import understand
-from qa.verify import verify_answer
+from qa.answer.verify import verify_answer
 
 
 def _ask(store, question):
@@ -131,7 +131,7 @@ def test_analysis_answer_leaves_plain_lookups_alone(store):
 def test_trend_table_and_terminal_chart(store):
     from rich.console import Console
 
-    from qa.charts import print_trend, terminal_chart, trend_analysis
+    from qa.answer.charts import print_trend, terminal_chart, trend_analysis
 
     a = trend_analysis(store, "applications_received")
     lines = terminal_chart(a)
@@ -162,7 +162,7 @@ def _png_text_chunks(data: bytes) -> dict[str, str]:
 
 
 def test_trend_png(store, tmp_path):
-    from qa.charts import trend_analysis, trend_png
+    from qa.answer.charts import trend_analysis, trend_png
 
     path = tmp_path / "review.png"
     a = trend_analysis(store, "review_total", "淮安市洪泽区人民政府")
@@ -178,8 +178,8 @@ def test_trend_png(store, tmp_path):
 def test_cli_trend_and_audit(store, tmp_path):
     from typer.testing import CliRunner
 
-    from qa import cli_analysis
-    from qa.cli import app
+    from qa.cli import analysis as cli_analysis
+    from qa.cli.main import app
 
     cli_analysis.register(app)
     runner = CliRunner()

@@ -28,7 +28,7 @@ def test_each_citation_once(store):
 
 
 def test_report_without_agency_is_not_called_none(tmp_path, settings):
-    from qa.answer import ask
+    from qa.answer.route import ask
     from qa.ingest import ingest
 
     report = tmp_path / "untitled.txt"

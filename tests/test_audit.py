@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from qa.audit import audit, resolve_reports
+from qa.answer.audit import audit, resolve_reports
 
 
 def _report(store, name):

@@ -116,7 +116,7 @@ def server_vector_count(port: int, settings) -> int:
 
 
 def test_ingest_and_ask_through_a_chroma_server(server, tmp_path):
-    from qa.answer import ask
+    from qa.answer.route import ask
     from qa.ingest import ingest
 
     settings = server_settings(tmp_path, server.port)
@@ -158,7 +158,7 @@ def test_ingest_reports_a_server_that_is_not_there(tmp_path):
 def test_ingest_after_the_server_stopped(server, tmp_path):
     """The server worked, then went down: the report's facts are in and answered at once, the
     vectors error is one clear line naming the server, and the report waits for its vectors."""
-    from qa.answer import ask
+    from qa.answer.route import ask
     from qa.ingest import ingest, open_store
 
     settings = server_settings(tmp_path, server.port)
@@ -180,7 +180,7 @@ def test_ingest_after_the_server_stopped(server, tmp_path):
 def test_fact_path_imports_nothing_heavy(tmp_path):
     """A fact question, in a fresh process, must not import torch, llama_index or chromadb."""
     from qa.facts import extract_facts
-    from qa.read import read_report
+    from qa.read.report import read_report
     from qa.sections import split_sections
     from qa.settings import Settings
     from qa.store import Store

@@ -133,7 +133,7 @@ def test_repl_facts_resolves_agencies_and_help_keeps_arguments(store):
     """Points 2 and 8: `:facts <English name> <year>` resolves; `:help` shows `:facts [agency] [year]`."""
     from rich.console import Console
 
-    from qa.repl import handle_command
+    from qa.cli.repl import handle_command
 
     console = Console(record=True, width=200, color_system=None)
     state = {"mode": "none", "last": None}
@@ -151,7 +151,7 @@ def test_cli_help_mode_choices_and_doctor_table(store, data_dir):
     example and the QA_* variables; doctor prints a table, not a dict."""
     from typer.testing import CliRunner
 
-    from qa.cli import app
+    from qa.cli.main import app
 
     runner = CliRunner()
     result = runner.invoke(app, ["ask", "--mode", "bogus", "外交部2013年收到多少申请?"])

@@ -10,7 +10,7 @@ import pytest
 
 from conftest import ROOT, seed
 from qa.ingest import ingest, open_store
-from qa.read import ReadError, decode, read_report
+from qa.read.report import ReadError, decode, read_report
 from qa.settings import Settings
 
 QA = [sys.executable, "-m", "qa.cli"]

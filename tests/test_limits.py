@@ -13,7 +13,7 @@ import zipfile
 import pytest
 
 from conftest import CORPUS_PDF, SEEDS, TEMPLATE_DIR, seed
-from qa.read import ReadError, read_report
+from qa.read.report import ReadError, read_report
 from qa.settings import Settings
 
 MFA_2013 = seed("mfa_2013")
@@ -127,7 +127,7 @@ def test_400_digit_number_does_not_abort_the_batch(tmp_path, fresh):
 def test_implausible_year_is_refused_by_the_cli(year, tmp_path):
     from typer.testing import CliRunner
 
-    from qa.cli import app
+    from qa.cli.main import app
 
     result = CliRunner().invoke(app, ["ingest", "--year", year, str(MFA_2013)],
                                 env={"QA_DATA_DIR": str(tmp_path / "data"), "QA_AUTO_INGEST_SEEDS": "false"})
@@ -154,7 +154,7 @@ def test_file_mixing_gb18030_and_big5_is_refused(tmp_path):
 
 
 def test_real_reports_are_not_taken_for_mojibake():
-    from qa.read import check_not_mojibake
+    from qa.read.report import check_not_mojibake
 
     for path in sorted(SEEDS.glob("*.txt")):
         check_not_mojibake(path.read_text(encoding="utf-8"), path)

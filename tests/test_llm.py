@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from qa.backends.llm import LLMUnavailable, NoLLM, OpenAICompatibleLLM, as_llama_index_llm, get_llm
-from qa.generate import build_messages, format_sources, generate_answer, load_prompt
+from qa.answer.generate import build_messages, format_sources, generate_answer, load_prompt
 from qa.settings import Settings
 from qa.types import Citation, Fact, Query
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from conftest import CORPUS_TEXT, TEMPLATE_DIR, seed
-from qa.read import read_report
+from qa.read.report import read_report
 from qa.sections import chunk_sections, split_sections
 
 META = {

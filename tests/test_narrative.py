@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from qa.narrative import narrative_answer, outline, split_items
-from qa.read import read_report
+from qa.answer.narrative import narrative_answer, outline, split_items
+from qa.read.report import read_report
 
 ROOT = Path(__file__).resolve().parent.parent
 PINGTAN = ROOT.parent / "shared" / "corpus" / "pingtan"
@@ -132,7 +132,7 @@ def test_nested_list_stays_inside_its_item():
 
 def test_chinese_narrative_is_extractive_fast_and_needs_no_llm(store, settings, monkeypatch):
     import qa.backends.llm as llm_module
-    from qa.answer import ask
+    from qa.answer.route import ask
 
     monkeypatch.setattr(llm_module, "get_llm_within", lambda *a, **k: pytest.fail("the LLM was called"))
     local = settings.model_copy(update={"llm": "local"})
@@ -145,7 +145,7 @@ def test_chinese_narrative_is_extractive_fast_and_needs_no_llm(store, settings, 
 
 
 def test_traditional_question_gets_traditional_template_text(store, settings):
-    from qa.answer import ask
+    from qa.answer.route import ask
 
     answer = ask("長春市外辦2012年政府信息公開工作在哪些方面存在不足？", settings=settings)
     assert answer.mode == "extract"
@@ -159,7 +159,7 @@ def test_traditional_question_gets_traditional_template_text(store, settings):
 ])
 def test_unresolvable_question_abstains_without_calling_the_llm(store, settings, monkeypatch, question):
     import qa.backends.llm as llm_module
-    from qa.answer import ask
+    from qa.answer.route import ask
 
     monkeypatch.setattr(llm_module, "get_llm_within", lambda *a, **k: pytest.fail("the LLM was called"))
     answer = ask(question, settings=settings.model_copy(update={"llm": "local"}))
@@ -205,8 +205,8 @@ QUESTIONS = [
 
 @pytest.mark.parametrize("question", QUESTIONS)
 def test_prompt_example_text_never_reaches_an_answer(store, settings, monkeypatch, question):
-    from qa.answer import ask
-    from qa.generate import prompt_texts
+    from qa.answer.route import ask
+    from qa.answer.generate import prompt_texts
 
     rules = [ln.strip() for t in prompt_texts() for ln in t.splitlines() if len(ln.strip()) > 30]
     for reply in (OLD_EXAMPLE, f"{rules[1]} [1]", f"{rules[2]}[1]。"):
@@ -218,7 +218,7 @@ def test_prompt_example_text_never_reaches_an_answer(store, settings, monkeypatc
 
 
 def test_english_sentence_the_source_does_not_state_is_dropped(store, settings, monkeypatch):
-    from qa.answer import ask
+    from qa.answer.route import ask
 
     _with_llm(monkeypatch, EchoLLM("Staff numbers are limited [1]. The office collected large fees from "
                                    "applicants and lost two lawsuits [2]."))
@@ -230,7 +230,7 @@ def test_english_sentence_the_source_does_not_state_is_dropped(store, settings, 
 
 
 def test_supported_translation_is_kept_and_uncited_answer_gets_its_sources(store, settings, monkeypatch):
-    from qa.answer import ask
+    from qa.answer.route import ask
 
     reply = ("Due to limited staffing, no dedicated person manages government affairs disclosure [1]. "
              "Some columns of the official website need to be optimized [2]. "
@@ -251,7 +251,7 @@ def test_supported_translation_is_kept_and_uncited_answer_gets_its_sources(store
 
 
 def test_time_budget_returns_the_cited_extracts(store, settings, monkeypatch):
-    from qa.answer import ask
+    from qa.answer.route import ask
 
     _with_llm(monkeypatch, EchoLLM("The office lacks staff for disclosure work, " * 40 + "[1].", delay=0.2))
     started = time.perf_counter()
@@ -263,8 +263,8 @@ def test_time_budget_returns_the_cited_extracts(store, settings, monkeypatch):
 
 
 def test_long_question_is_cut_before_the_llm(store, settings, monkeypatch):
-    from qa.answer import ask
-    from qa.generate import QUESTION_CHARS
+    from qa.answer.route import ask
+    from qa.answer.generate import QUESTION_CHARS
 
     llm = _with_llm(monkeypatch, EchoLLM("Staff are limited [1]."))
     ask("What problems did the Liaoning Foreign Affairs Office report for 2020? " + "please " * 400,
@@ -315,7 +315,7 @@ def slow_server(data_dir):
 
 def test_ctrl_c_during_generation_returns_to_the_prompt_within_a_second(store, settings, data_dir):
     server, env = slow_server(data_dir)
-    proc = subprocess.Popen([sys.executable, "-c", "from qa.cli import main; main()", "chat"], cwd=ROOT, env=env,
+    proc = subprocess.Popen([sys.executable, "-c", "from qa.cli.main import main; main()", "chat"], cwd=ROOT, env=env,
                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     out: list[bytes] = []
     threading.Thread(target=lambda: [out.append(b) for b in iter(lambda: proc.stdout.read(1), b"")],
@@ -371,8 +371,8 @@ def model_path():
     ("How did the Huai'an city government improve its information disclosure platforms in 2024?", ("",)),
 ])
 def test_real_model_answers_without_prompt_text(store, settings, model_path, question, words):
-    from qa.answer import ask
-    from qa.generate import prompt_texts
+    from qa.answer.route import ask
+    from qa.answer.generate import prompt_texts
 
     local = settings.model_copy(update={"llm": "local", "llm_model_path": model_path, "timeout": 600.0})
     answer = ask(question, settings=local)
@@ -388,7 +388,7 @@ def test_real_model_answers_without_prompt_text(store, settings, model_path, que
 
 def test_ctrl_c_in_qa_ask_exits_130(store, settings, data_dir):
     server, env = slow_server(data_dir)
-    proc = subprocess.Popen([sys.executable, "-c", "from qa.cli import main; main()", "ask",
+    proc = subprocess.Popen([sys.executable, "-c", "from qa.cli.main import main; main()", "ask",
                              "What problems did the Liaoning Foreign Affairs Office report for 2020?"],
                             cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     try:

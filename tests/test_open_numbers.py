@@ -28,7 +28,7 @@ def pingtan(settings, tmp_path_factory):
 
 
 def _ask(question, settings):
-    from qa.answer import ask
+    from qa.answer.route import ask
 
     return ask(question, settings=settings, mode="none")
 

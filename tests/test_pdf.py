@@ -1,4 +1,4 @@
-"""qa.read_pdf: text and page offsets, clear errors, and table facts equal to the .txt versions."""
+"""qa.read.pdf: text and page offsets, clear errors, and table facts equal to the .txt versions."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from qa.facts.tables import extract_table_facts
-from qa.read_pdf import pdf_text
+from qa.read.pdf import pdf_text
 from qa.types import Report
 
 CORPUS = Path("/work/shared/corpus")

@@ -33,7 +33,7 @@ def _manifest() -> dict[str, dict]:
 
 
 def test_every_report_answers_a_question_naming_it(tune_store):
-    from qa.answer import ask, metric_name
+    from qa.answer.route import ask, metric_name
 
     settings, store = tune_store
     manifest = _manifest()

@@ -21,7 +21,7 @@ PATHS = (sorted((ROOT / "seeds").glob("*.txt")) + (sorted(CORPUS.glob("*.txt")) 
 
 def load(path: Path) -> Report:
     if path.parent == PINGTAN:
-        from qa.read import read_report
+        from qa.read.report import read_report
 
         return read_report(path)
     return Report(id="t", path=str(path), text=path.read_text(encoding="utf-8"))
@@ -243,7 +243,7 @@ def test_breadcrumb_on_the_body_line_does_not_hide_the_body():
 
 def test_with_reader_if_available():
     try:
-        from qa.read import read_report
+        from qa.read.report import read_report
         from qa.sections import split_sections
     except ImportError:
         pytest.skip("qa.read / qa.sections not available")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from qa.answer import ask
+from qa.answer.route import ask
 from qa.provenance import provenance
 
 

@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 
 from qa.facts.tables import APPLICATION_ROWS, extract_table_facts
-from qa.read_docx import docx_text, format_number
-from qa.read_html import declared_charset, html_text
+from qa.read.docx import docx_text, format_number
+from qa.read.html import declared_charset, html_text
 from qa.sections import split_sections
 from qa.types import Report
 

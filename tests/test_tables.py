@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from qa.facts.tables import extract_table_facts
-from qa.read import read_report
+from qa.read.report import read_report
 from qa.types import Report
 
 ROOT = Path(__file__).resolve().parents[1]

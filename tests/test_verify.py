@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from qa.types import Citation, Fact
-from qa.verify import verify_answer
+from qa.answer.verify import verify_answer
 
 Q_APPS = "2013年，外交部共收到政府信息公开申请87份，已按《条例》有关规定及时答复。"
 Q_REVIEW = "2013年，外交部依法办结因政府信息公开申请行政复议案件90起。"

@@ -22,7 +22,7 @@ the metric; how many are missing is said, never filled in).
 `analysis_answer(query, store)` turns a compare/list query into an `Answer` whose text cites
 each stated value with ``[n]`` markers. Computed numbers are marked 计算/computed in the text and
 are also listed in `Answer.facts` as facts with ``source="computed"``, ``status="computed"``,
-the magnitude as written in the text, and the formula in ``note`` (so `qa.verify.verify_answer`
+the magnitude as written in the text, and the formula in ``note`` (so `qa.answer.verify.verify_answer`
 finds them as facts of the cited reports instead of flagging them as invented).
 """
 
@@ -113,7 +113,7 @@ def signed(value: float, digits: int = 6) -> str:
 
 
 def _citation(f: Fact, store: Store, paths: dict) -> Citation:
-    from qa.answer import fact_citation
+    from qa.answer.route import fact_citation
 
     return fact_citation(f, store)
 
@@ -188,7 +188,7 @@ def report_rows(store: Store, metric: str, agencies: list[str] = (), years: list
 
 
 def _derive(store: Store, rid: str, parts: list[str], base: dict, paths: dict) -> Optional[AnalysisRow]:
-    from qa.answer import parts_note
+    from qa.answer.route import parts_note
     chosen: list[Fact] = []
     for part in parts:
         fs = sorted(_main(store.facts(part, report_id=rid), None), key=_rank)
@@ -382,7 +382,7 @@ def _title(name: str) -> str:
 
 
 def render_answer(query: Query, analysis: Analysis, store: Store) -> Answer:
-    from qa.answer import format_value, metric_name, scope_name
+    from qa.answer.route import format_value, metric_name, scope_name
 
     english = query.language in ("en", "mixed")
     cites: list[Citation] = []

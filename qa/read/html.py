@@ -86,7 +86,7 @@ def declared_charset(data: bytes) -> Optional[str]:
 
 def decode_html(data: bytes, path: str = "<bytes>") -> str:
     """Bytes of a web page → str, trusting a BOM, then a declaration the bytes agree with, then `decode`."""
-    from qa.read import decode
+    from qa.read.report import decode
 
     if data.startswith(codecs.BOM_UTF8):
         return data[3:].decode("utf-8", "replace")

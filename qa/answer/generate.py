@@ -16,7 +16,7 @@ QUESTION_CHARS) and the answer within the backend's max_tokens (200 by default).
 Sources go into `<source id="N" ...>…</source>` blocks; the system prompt says their content
 is data, and any `<source`/`</source` inside a quote is defanged so a source cannot close its
 own block. Generation always streams, so a deadline (QA_TIMEOUT) and Ctrl-C stop it between
-pieces. The text is then checked by `qa.verify`: numbers against sources and facts, and every
+pieces. The text is then checked by `qa.answer.verify`: numbers against sources and facts, and every
 sentence against the source it cites (`check_claims`); unsupported sentences are dropped.
 """
 
@@ -31,7 +31,7 @@ from typing import Callable, Optional
 from qa.backends.llm import LLMTimeout
 from qa.types import Answer, Citation, Fact, Query, Timing
 
-PROMPTS_DIR = Path(__file__).resolve().parent.parent / "prompts"
+PROMPTS_DIR = Path(__file__).resolve().parent.parent.parent / "prompts"
 CHARS_PER_TOKEN = 1.3  # Qwen tokenizer on Chinese report prose, measured roughly; used for budgets only
 PROMPT_TOKENS = 1200  # whole prompt: system + sources + question + task
 QUESTION_CHARS = 300  # longer questions are cut before they reach the LLM
@@ -238,7 +238,7 @@ def generate_answer(
     the sources do not contain the answer. An answer always carries the sources its text came
     from: when the model cites none, all the sources it was given are attached.
     """
-    from qa.verify import check_claims, verify_answer
+    from qa.answer.verify import check_claims, verify_answer
 
     facts = list(facts or [])
     t0 = time.perf_counter()

@@ -72,7 +72,7 @@ def unique_citations(cites: list[Citation]) -> list[Citation]:
 
 
 def fact_citation(f: Fact, store: Store) -> Citation:
-    from qa.read import page_of
+    from qa.read.report import page_of
 
     info = store.report_info(f.report_id) or {}
     return Citation(report_id=f.report_id, path=info.get("path", ""), agency=f.agency, year=f.year,
@@ -109,7 +109,7 @@ def _derived_from_parts(query: Query, store: Store) -> tuple[list[Fact], list[Fa
 
 
 def fact_answer(query: Query, store: Store) -> Optional[Answer]:
-    from qa.open_numbers import wanted_units
+    from qa.answer.open_numbers import wanted_units
 
     english = query.language in ("en", "mixed")
     facts = _select(store.facts(query.metric, query.agencies, query.years), query.scope)
@@ -153,7 +153,7 @@ def _one_statement(facts: list[Fact], query: Query) -> tuple[list[Fact], list[Fa
     most words with the question, a running total only when asked, the table when it names the
     table. The others are returned to be shown as notes, never dropped silently. Two different
     values scoring alike are both kept: the report contradicts itself."""
-    from qa.open_numbers import asks_running_total, fact_clause, question_bigrams, statement_score
+    from qa.answer.open_numbers import asks_running_total, fact_clause, question_bigrams, statement_score
 
     wanted = question_bigrams(query)
     running = asks_running_total(query.question)
@@ -180,8 +180,8 @@ OPEN_MARGIN = 2  # shared words by which the report's own sentence must beat a v
 
 def open_number_answer(query: Query, store: Store) -> tuple[Optional[Answer], float]:
     """A count read from the sentence of the named report that shares most words with the
-    question (see qa.open_numbers), with its score; (None, 0) when no sentence fits."""
-    from qa.open_numbers import best_hits, hit_fact
+    question (see qa.answer.open_numbers), with its score; (None, 0) when no sentence fits."""
+    from qa.answer.open_numbers import best_hits, hit_fact
 
     if not query.agencies:
         return None, 0.0
@@ -215,7 +215,7 @@ def _prefer_open_number(query: Query, store: Store, answer: Answer) -> Answer:
     facts are missing, when it picks one of several values the report states, or when it
     matches the question clearly better than every fact's clause. A table cell asked for by
     its column or by the table's words stays with the table."""
-    from qa.open_numbers import template_metrics
+    from qa.answer.open_numbers import template_metrics
 
     if answer.mode not in ("fact", "abstain"):
         return answer
@@ -227,7 +227,7 @@ def _prefer_open_number(query: Query, store: Store, answer: Answer) -> Answer:
             (store.report_info(r) or {}).get("template") in ("t2019", "t2021")
             for r in store.report_ids(query.agencies, query.years)):
         return answer  # the template's own table row answers it
-    from qa.open_numbers import asks_running_total, fact_clause, question_bigrams, statement_score
+    from qa.answer.open_numbers import asks_running_total, fact_clause, question_bigrams, statement_score
 
     stated = {f.value for f in _select(store.facts(query.metric, query.agencies, query.years), None)}
     wanted, running = question_bigrams(query), asks_running_total(query.question)
@@ -353,10 +353,10 @@ def _section_pointer(store: Store, report_id: str, kind: Optional[str]) -> list[
 def extract_answer(query: Query, store: Store, settings: Settings, mode: str,
                    stream_to: Optional[Callable[[str], None]] = None,
                    deadline: Optional[float] = None) -> Optional[Answer]:
-    """The report's own list, quoted item by item (qa.narrative); None when no list fits.
+    """The report's own list, quoted item by item (qa.answer.narrative); None when no list fits.
     Chinese questions get the quotes (no LLM); English and mixed ones get the items translated
     by the LLM when one is configured — the quoted items stay the sources either way."""
-    from qa.narrative import narrative_answer
+    from qa.answer.narrative import narrative_answer
 
     t = time.perf_counter()
     extract = narrative_answer(query, store)
@@ -402,7 +402,7 @@ def _llm_answer(query: Query, store: Store, settings: Settings, mode: str, sourc
     left after checking, the cited extracts in `fallback` are returned with a notice."""
     from qa.backends.llm import LLMTimeout, LLMUnavailable, get_llm_within
     from qa.backends.model_file import ModelFileError
-    from qa.generate import generate_answer
+    from qa.answer.generate import generate_answer
 
     try:
         llm = get_llm_within(settings.model_copy(update={"llm": mode}), deadline)
@@ -428,7 +428,7 @@ def _fallback(extract: Answer, notice: str, more: list[str] = ()) -> Answer:
 
 def in_question_script(text: str, query: Query) -> str:
     """Template text follows the question's script (quotes stay as the report wrote them)."""
-    from qa.generate import to_script
+    from qa.answer.generate import to_script
 
     return to_script(text, "zh_hant") if query.script == "traditional" and query.language == "zh" else text
 
@@ -470,7 +470,7 @@ def ask(question: str, settings: Optional[Settings] = None, mode: Optional[str] 
     elif query.metric and query.intent in ("lookup", "compare", "list"):
         t = time.perf_counter()
         if query.intent in ("compare", "list") or RANK_OR_TOTAL.search(query.question):
-            from qa.analysis import analysis_answer
+            from qa.answer.analysis import analysis_answer
 
             answer = analysis_answer(query, store)
         if answer is None:

@@ -398,7 +398,7 @@ def docx_text(path: str | Path, max_unzipped_bytes: int = 20 * 2**20, max_chars:
     out.blocks(doc.element.body)
     text = _squeeze_blank_lines(out.lines)
     if max_chars is not None and len(text) > max_chars:
-        from qa.read import text_too_long
+        from qa.read.report import text_too_long
 
         raise text_too_long(path, max_chars)
     return text

@@ -56,7 +56,7 @@ def pdf_text(path: str | Path, engine: str = "pymupdf", max_chars: Optional[int]
 
 
 def _bounded(pages: Iterable[str], max_chars: Optional[int], path: Path) -> Iterator[str]:
-    from qa.read import text_too_long
+    from qa.read.report import text_too_long
 
     total = 0
     for page in pages:

@@ -155,7 +155,7 @@ def _check_row_totals(ctx: _Ctx) -> None:
         ctx.audit.checks += 1
         s = sum(c.value for c in cells)
         if abs(s - total.value) > 1e-6:
-            from qa.answer import metric_name
+            from qa.answer.route import metric_name
 
             label = ROW_LABEL.get(metric, metric_name(metric, False))
             ctx.add("row_total", "error",
@@ -263,7 +263,7 @@ def _check_prose_vs_table(ctx: _Ctx) -> None:
         ctx.audit.checks += 1
         if _same(p, value):
             continue
-        from qa.answer import metric_name
+        from qa.answer.route import metric_name
 
         how = "table" if len(used) == 1 else "sum of the table's " + " + ".join(f.metric for f in used)
         ctx.add("prose_vs_table", "warning",

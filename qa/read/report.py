@@ -144,7 +144,7 @@ def read_text(path: Path, settings: Optional[Settings] = None) -> tuple[str, str
     max_bytes = int(settings.max_file_mb * 2**20)
     suffix = path.suffix.lower()
     if suffix == ".pdf":
-        from qa.read_pdf import pdf_text
+        from qa.read.pdf import pdf_text
 
         try:
             text, pages = pdf_text(path, max_chars=settings.max_text_chars)
@@ -156,7 +156,7 @@ def read_text(path: Path, settings: Optional[Settings] = None) -> tuple[str, str
             raise ReadError(f"{path}: unexpected carriage returns in PDF text")  # offsets must stay exact
         return text, "pdf", pages
     if suffix in HTML_SUFFIXES:
-        from qa.read_html import html_text
+        from qa.read.html import html_text
 
         try:
             text = html_text(read_bytes(path, max_bytes), str(path))
@@ -165,7 +165,7 @@ def read_text(path: Path, settings: Optional[Settings] = None) -> tuple[str, str
         check_not_mojibake(text, path)
         return text, "html", []
     if suffix == ".docx":
-        from qa.read_docx import docx_text
+        from qa.read.docx import docx_text
 
         try:
             text = docx_text(path, max_unzipped_bytes=int(settings.max_unzipped_mb * 2**20),

@@ -1,4 +1,4 @@
-"""`qa trend` and `qa audit`: thin shells over qa.charts / qa.analysis and qa.audit."""
+"""`qa trend` and `qa audit`: thin shells over qa.answer.charts / qa.answer.analysis and qa.answer.audit."""
 
 from __future__ import annotations
 
@@ -36,9 +36,9 @@ def trend(
     json_out: bool = typer.Option(False, "--json", help="Print the analysis as JSON."),
 ):
     """One metric over the years: table, terminal bars, optional PNG; missing values shown as missing."""
-    from qa.charts import print_trend, trend_analysis, trend_png
+    from qa.answer.charts import print_trend, trend_analysis, trend_png
     from qa.facts.common import vocabulary
-    from qa.cli import resolve_agency
+    from qa.cli.main import resolve_agency
     from qa.ingest import ensure_seeded, open_store
 
     metric_id = metric if metric in vocabulary()["metrics"] else None
@@ -70,7 +70,7 @@ def audit(
     fmt: str = typer.Option("table", "--format", help="table / json."),
 ):
     """Check each report against itself: template arithmetic, prose vs table, unread cells, sections."""
-    from qa.audit import audit as run_audit
+    from qa.answer.audit import audit as run_audit
     from qa.ingest import ensure_seeded, open_store
 
     if fmt not in ("table", "json"):

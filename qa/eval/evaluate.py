@@ -41,7 +41,7 @@ from typing import Any, Literal, Optional, Union
 
 from pydantic import BaseModel, Field, field_validator, model_validator
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PROJECT_ROOT = Path(__file__).resolve().parent.parent.parent
 DEFAULT_GOLD = PROJECT_ROOT / "eval" / "gold.jsonl"
 DEFAULT_THRESHOLDS = PROJECT_ROOT / "eval" / "thresholds.toml"
 # Where the reports of the gold sets' `report` stems live (a folder that does not exist is skipped).
@@ -176,7 +176,7 @@ def set_name(path: Union[str, Path]) -> str:
 
 def report_files(dirs: list[Path]) -> dict[str, Path]:
     """Report file stem → file, over the given folders (searched recursively; the first folder wins)."""
-    from qa.read import SUPPORTED_SUFFIXES
+    from qa.read.report import SUPPORTED_SUFFIXES
 
     found: dict[str, Path] = {}
     for d in dirs:
@@ -189,7 +189,7 @@ def report_files(dirs: list[Path]) -> dict[str, Path]:
 
 def check_evidence(items: list[GoldItem], report_dirs: list[Path]) -> list[str]:
     """Problems: gold evidence not verbatim in its report, key phrases in none of the gold reports."""
-    from qa.read import read_report
+    from qa.read.report import read_report
 
     texts: dict[str, Optional[str]] = {}
     files = report_files(report_dirs)

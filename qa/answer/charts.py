@@ -1,6 +1,6 @@
 """Trend tables, terminal bar charts (rich) and PNG charts (matplotlib, Agg) of one metric.
 
-All values come from `qa.analysis.trend`: a report that does not state the metric is drawn as
+All values come from `qa.answer.analysis.trend`: a report that does not state the metric is drawn as
 "not stated", never as a zero bar. The PNG's title always names the metric (id and English
 name); under the chart, source notes list each plotted value's report id and file. When no
 CJK font is installed (`fc-list :lang=zh` empty), labels use the agencies' English names from
@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Optional
 
-from qa.analysis import Analysis, AnalysisRow, num
+from qa.answer.analysis import Analysis, AnalysisRow, num
 from qa.store import Store
 
 BAR = "█"
@@ -24,7 +24,7 @@ CJK_FONTS = ("Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "WenQuanY
 
 
 def trend_analysis(store: Store, metric: str, agency: Optional[str] = None, scope: Optional[str] = None) -> Analysis:
-    from qa.analysis import trend
+    from qa.answer.analysis import trend
 
     return trend(store, metric, agency, (), scope)
 
@@ -41,7 +41,7 @@ def trend_table(analysis: Analysis):
     from rich.table import Table
     from rich.markup import escape
 
-    from qa.answer import metric_name
+    from qa.answer.route import metric_name
 
     top = max((r.value for r in analysis.stated), default=0) or 1
     table = Table(title=f"{analysis.metric} — {metric_name(analysis.metric, True)}", show_lines=False)
@@ -107,7 +107,7 @@ def _label(r: AnalysisRow, cjk: bool) -> str:
 
 
 def chart_title(analysis: Analysis) -> str:
-    from qa.answer import metric_name
+    from qa.answer.route import metric_name
 
     title = f"{analysis.metric} ({metric_name(analysis.metric, True)})"
     if analysis.scope:

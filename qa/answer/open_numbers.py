@@ -24,7 +24,7 @@ from qa.normalize import matching_view
 from qa.store import Store
 from qa.types import Fact, Qualifier, Query
 
-EN_TERMS_FILE = Path(__file__).parent / "data" / "en_terms.toml"
+EN_TERMS_FILE = Path(__file__).parent.parent / "data" / "en_terms.toml"
 # Words of the question that say nothing about *what* is counted.
 QUESTION_WORDS = re.compile(
     r"(?:多少|几)(?:人次|万元|[个名人件场条次期份篇项家批部册本户类处所位宗笔卷])?|是否|共计|一共|总共|合计|其中|请问"

@@ -106,7 +106,7 @@ def ingest(
 ):
     """Read reports, split them into sections, extract facts (answerable at once), then add vectors."""
     from qa.ingest import ingest as run_ingest
-    from qa.render import print_ingest_result
+    from qa.cli.render import print_ingest_result
 
     from rich.progress import Progress
 
@@ -217,8 +217,8 @@ def ask(
     json_out: bool = typer.Option(False, "--json", help="Print the Answer as JSON."),
 ):
     """Answer one question, with citations (numbers from the facts table, never from an LLM)."""
-    from qa.answer import ask as run_ask
-    from qa.render import AnswerStream, print_answer
+    from qa.answer.route import ask as run_ask
+    from qa.cli.render import AnswerStream, print_answer
 
     seed_on_first_use()
     console = _console()
@@ -240,7 +240,7 @@ def ask(
 @app.command()
 def chat(mode: Optional[Mode] = typer.Option(None, help="How non-numeric questions are answered (default: QA_LLM).")):
     """Interactive question answering (history, :help, :sources, :mode, :facts, :quit)."""
-    from qa.repl import run
+    from qa.cli.repl import run
 
     seed_on_first_use()
     run(mode)
@@ -256,7 +256,7 @@ def facts(
 ):
     """Show or export the facts table (schema: docs/facts_schema.md)."""
     from qa.ingest import ensure_seeded, open_store
-    from qa.render import print_facts
+    from qa.cli.render import print_facts
 
     if fmt not in ("table", "csv", "json", "parquet"):
         _fail(f"unknown format {fmt!r}: use table, csv, json or parquet")
@@ -286,7 +286,7 @@ def facts(
 
 # Commands that live beside the library code they drive; each module's register(app) adds its
 # own typer commands (heavy imports stay inside the command functions).
-COMMAND_MODULES: list[str] = ["qa.cli_analysis", "qa.evaluate"]
+COMMAND_MODULES: list[str] = ["qa.cli.analysis", "qa.eval.evaluate"]
 
 
 def failure_message(exc: Exception) -> Optional[str]:

@@ -503,7 +503,7 @@ def _reports_named(store, query: Query) -> list[str]:
 
 
 def _page(info: dict, start: int) -> Optional[int]:
-    from qa.read import page_of
+    from qa.read.report import page_of
 
     return page_of(info.get("page_starts", []), start)
 

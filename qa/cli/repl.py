@@ -30,7 +30,7 @@ def handle_command(line: str, state: dict, console) -> bool:
     """Run a :command; False means quit."""
     from rich.markup import escape
 
-    from qa.render import print_facts, print_sources
+    from qa.cli.render import print_facts, print_sources
 
     cmd, _, arg = line[1:].partition(" ")
     arg = arg.strip()
@@ -50,7 +50,7 @@ def handle_command(line: str, state: dict, console) -> bool:
         else:
             console.print(f"mode is {state['mode']}; use :mode none|local|openai", markup=False)
     elif cmd == "facts":
-        from qa.cli import resolve_agency
+        from qa.cli.main import resolve_agency
         from qa.ingest import open_store
 
         store = open_store()
@@ -70,9 +70,9 @@ def handle_command(line: str, state: dict, console) -> bool:
 def run(mode: Optional[str] = None) -> None:
     from rich.console import Console
 
-    from qa.answer import ask
+    from qa.answer.route import ask
     from qa.ingest import ensure_seeded
-    from qa.render import AnswerStream, print_answer
+    from qa.cli.render import AnswerStream, print_answer
     from qa.settings import get_settings
 
     settings = get_settings()

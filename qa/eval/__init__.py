@@ -1,0 +1,1 @@
+"""`qa eval`: gold questions, scores, the CI gate."""
