@@ -7,9 +7,14 @@ end exclusive), so a citation can quote exactly what the report says, in its own
 from __future__ import annotations
 
 from enum import Enum
-from typing import Optional
+from typing import Literal, Optional
 
 from pydantic import BaseModel, Field
+
+
+Mode = Literal["none", "local", "openai"]
+"""How a question the facts table cannot answer is answered: cited extracts only, the bundled local
+LLM, or an OpenAI-compatible server. Shared by `qa.ask`, the CLI, the REPL and `qa eval`."""
 
 
 class Template(str, Enum):
@@ -161,6 +166,18 @@ class Provenance(BaseModel):
     prompts_hash: str = Field(description="Hash of the prompt files.")
 
 
+class Check(BaseModel):
+    """One number of an answer's text, checked against the source it cites."""
+
+    number: str = Field(description="The number as the answer writes it (\"119\", \"1.1万\", \"近200\").")
+    value: Optional[float] = Field(default=None, description="Its value (1.1万 → 11000).")
+    status: Literal["verified", "corrected", "unverified"] = Field(
+        description="verified: a cited quote or a fact of a cited report states it; corrected: an LLM's number "
+                    "was replaced by the cited fact's; unverified: no cited source states it.")
+    citation: Optional[int] = Field(default=None, description="1-based index into Answer.citations that states it.")
+    note: str = Field(default="", description="Why, for corrected and unverified numbers.")
+
+
 class Answer(BaseModel):
     """What `qa.ask()` returns: the answer text, the number when there is one, and its sources."""
 
@@ -175,6 +192,8 @@ class Answer(BaseModel):
     facts: list[Fact] = Field(default_factory=list, description="Facts the answer rests on.")
     query: Optional[Query] = Field(default=None, description="The question as understood.")
     verification: str = Field(default="verified", description="verified / corrected / unverified / n/a.")
+    checks: list[Check] = Field(default_factory=list,
+                                description="Every number of text, checked against its citations (qa.answer.verify).")
     unverified_numbers: list[str] = Field(default_factory=list,
                                           description="Numbers in an LLM's text that no source states.")
     warnings: list[str] = Field(default_factory=list, description="Notes for the reader (other figures, fallbacks).")

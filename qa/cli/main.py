@@ -10,15 +10,13 @@ from typing import List, Literal, Optional
 import typer
 
 from qa.settings import MAX_YEAR, MIN_YEAR
+from qa.types import Mode  # a Literal, so typer refuses any other value
 
 # Plain click help: typer's rich panels print "<bool>" after flags, as if --json took a value.
 app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
                   help="Cited answers from Chinese government information-disclosure annual reports.")
 
 
-# How questions the facts table cannot answer are answered: cited extracts only, the bundled local
-# LLM, or an OpenAI-compatible server. A Literal, so typer refuses any other value.
-Mode = Literal["none", "local", "openai"]
 
 
 # Settings a question depends on, shown under `qa ask --help` (descriptions from qa.settings).
