@@ -29,17 +29,23 @@ EN_TERMS_FILE = Path(__file__).parent.parent / "data" / "en_terms.toml"
 QUESTION_WORDS = re.compile(
     r"(?:多少|几)(?:人次|万元|[个名人件场条次期份篇项家批部册本户类处所位宗笔卷])?|是否|共计|一共|总共|合计|其中|请问"
     r"|数量|[条件次人个]数|报告中|报告|政府信息公开工作|年度|全年|本年|哪些|什么|对比|比较|相比|有何变化|变化|如何"
-    r"|[的了共有年度在该吗呢是]|\d+|[^\u4e00-\u9fff]")
+    r"|年底|年末|[的了共有年度在该吗呢是]|\d+|[^\u4e00-\u9fff]")
 CLAUSE_END = re.compile(r"[。！？!?；;，,：:、]|[（(](?=其中|含|包括)|\n\s*\n|(?<=[\u4e00-\u9fff]) {2,}")
 SENTENCE_END = re.compile(r"[。！？!?；;]|\n\s*\n")
 RUNNING_TOTAL = re.compile(r"历年|截至|截止|至今|累计总|总累计")  # 全年累计 is the year's own total
-UNIT_IN_QUESTION = re.compile(r"(?:多少|几)\s*(人次|万元|[个名人件场条次期份篇项家批部册本户类处所位宗笔卷期])")
+BARE_RUNNING = re.compile(r"(?<!全年)(?<!本年)(?<!年度)累计")
+UNIT_IN_QUESTION = re.compile(
+    r"(?:多少|几)\s*(人次|万元|个工作日|工作日|小时|分钟|[个名人件场条次期份篇项家批部册本户类处所位宗笔卷期天日])")
 MONEY = re.compile(r"金额|经费|资金|费用|多少钱|收费")
 MONEY_UNITS = ("元", "万元", "亿元")
+TIME_UNITS = ("小时", "分钟", "天", "日", "个工作日", "工作日")
+PERSONS = re.compile(r"人数|人次|多少人|几人")
+PERSON_UNITS = ("人", "人次", "名", "位", "")  # 近24.5万 (readers) has no unit of its own
+YEAR = re.compile(r"\d{4}\s*年|\d{4}(?=\D)")
 EN_UNITS = {"items": ("条", "项", "件"), "batches": ("批次", "批"), "articles": ("篇",), "issues": ("期",),
             "sessions": ("期", "场", "次"), "times": ("次",), "copies": ("份",), "people": ("人", "名", "人次"),
             "persons": ("人", "名"), "staff": ("人", "名"), "visitors": ("人次",), "posts": ("条", "篇")}
-NEGATION = re.compile(r"未|没有|无|为零|为0(?!\d)")
+NEGATED = re.compile(r"为零|为0(?!\d)|(?:未|没有|无)(?:发生|出现|产生|进行|开展)?")
 MIN_SHARED = 2  # bigrams a clause must share with the question
 MIN_SHARE = 0.5  # ... and this share of the question's words (weighted by rarity)
 CONTEXT_WEIGHT = 0.75  # a word in an earlier clause of the sentence counts this much
@@ -102,7 +108,7 @@ class ReportClauses:
     grams: list[set[str]]
     idf: dict[str, float]
     new_sentence: list[bool]  # the clause starts a sentence
-    running: list[bool]  # the clause states a running total
+    running: list[Optional[bool]]  # the clause states a running total (None: may be read either way)
     counts: dict[int, list[NumberMention]] = field(default_factory=dict)  # clause → its counts, when read
 
     def counts_in(self, i: int) -> list[NumberMention]:
@@ -110,7 +116,8 @@ class ReportClauses:
         if i not in self.counts:
             start, end = self.spans[i]
             found = [n for n in find_numbers(self.text[start:end])
-                     if n.kind == "count" and (n.unit or n.raw[-1:] in "万亿") and _plain(n, self.view[start:end])]
+                     if (n.kind == "count" and (n.unit or n.raw[-1:] in "万亿") or n.unit in TIME_UNITS)
+                     and _plain(n, self.view[start:end])]
             for n in found:
                 n.start, n.end = n.start + start, n.end + start
             self.counts[i] = found
@@ -125,8 +132,20 @@ def report_clauses(store: Store, report_id: str) -> ReportClauses:
     spans = [(a, b) for a, b in _clauses(view) if not any(s <= a < e for s, e in boiler)]
     grams = [_bigrams(view[a:b]) for a, b in spans]
     new_sentence = [i == 0 or bool(SENTENCE_END.search(view, spans[i - 1][1], a)) for i, (a, _) in enumerate(spans)]
-    running = [bool(RUNNING_TOTAL.search(view[a:b])) for a, b in spans]
+    running = _running_clauses(view, spans, new_sentence)
     return ReportClauses(text, view, spans, grams, _idf(grams), new_sentence, running)
+
+
+def _running_clauses(view: str, spans: list[tuple[int, int]], new_sentence: list[bool]) -> list[Optional[bool]]:
+    """Which clauses state a running total (历年/截至/累计总 …: True), which do not (False), and which
+    may be either (None): a bare 累计 (not 全年累计) in a sentence that began 截至/截止 — 截至12月31日，
+    …累计共抽检20680批次 is the year's count to one reader and the running total to another."""
+    out, since = [], False
+    for i, (a, b) in enumerate(spans):
+        clause = view[a:b]
+        since = (since and not new_sentence[i]) or bool(re.match(r"\s*(?:截至|截止)", clause))
+        out.append(True if RUNNING_TOTAL.search(clause) else None if since and BARE_RUNNING.search(clause) else False)
+    return out
 
 
 def find_hits(query: Query, store: Store, report_id: str, wanted: set[str]) -> list[Hit]:
@@ -139,6 +158,8 @@ def find_hits(query: Query, store: Store, report_id: str, wanted: set[str]) -> l
     running = asks_running_total(query.question)
     rare = max(rc.idf.values(), default=1.0)
     total = sum(rc.idf.get(g, rare) for g in wanted)
+    # the question's words for a unit (金额, 小时, 人数) are answered by a number in that unit
+    unit_weight = sum(rc.idf.get(g, rare) for g in wanted & unit_word_bigrams(query.question)) if units else 0.0
     hits = []
     sentence: set[str] = set()  # the question's words in the sentence's earlier clauses
     for i, (start, end) in enumerate(rc.spans):
@@ -150,17 +171,31 @@ def find_hits(query: Query, store: Store, report_id: str, wanted: set[str]) -> l
         if not own:
             continue
         weight = sum(rc.idf[g] for g in own) + CONTEXT_WEIGHT * sum(rc.idf[g] for g in context)
-        if len(own | context) < MIN_SHARED or weight < MIN_SHARE * total:
+        if len(own | context) < MIN_SHARED or weight + unit_weight < MIN_SHARE * total:
             continue
-        if rc.running[i] != running:
+        if rc.running[i] is not None and rc.running[i] != running:
             continue  # a running total answers only a question about one, and the other way round
         score = weight - 0.05 * len(rc.grams[i] - wanted)
-        numbers = [n for n in rc.counts_in(i) if not units or n.unit in units]
-        hits += [Hit(score, n, (start, end), report_id) for n in numbers]
+        numbers = [n for n in rc.counts_in(i) if (n.unit in units if units else n.unit not in TIME_UNITS)]
+        hits += [Hit(score + (unit_weight if units and n.unit else 0.0), n, (start, end), report_id)
+                 for n in numbers if weight + (unit_weight if units and n.unit else 0.0) >= MIN_SHARE * total]
         clause = rc.view[start:end]
-        if not numbers and NEGATION.search(clause) and not re.search(r"\d", clause):
+        if not numbers and _negates(clause, wanted) and not re.search(r"\d", YEAR.sub(" ", clause)) \
+                and weight >= MIN_SHARE * total:
             hits.append(Hit(score - 0.5, None, (start, end), report_id))  # a stated count wins a tie
     return sorted(hits, key=lambda h: -h.score)
+
+
+def _negates(clause: str, wanted: set[str]) -> bool:
+    """The clause says the asked-about thing did not happen: a negation word right before the
+    question's own words (无收取信息公开处理费, 未发生行政复议), or 为零 after them — not one
+    before other words (没有因政府信息公开发生申请行政复议 does not say no applications came)."""
+    for m in NEGATED.finditer(clause):
+        if m.group(0).startswith("为"):
+            return True
+        if clause[m.end():m.end() + 2] in wanted:
+            return True
+    return False
 
 
 def _plain(n: NumberMention, clause: str) -> bool:
@@ -181,15 +216,46 @@ def _idf(grams: list[set[str]]) -> dict[str, float]:
 
 
 def wanted_units(question: str) -> set[str]:
-    """The units a question asks in: 多少条 / how many items → 条; 金额/经费 → 元, 万元; none named → any."""
+    """The units a question asks in: 多少条 / how many items → 条; 金额/经费 → 元, 万元; 人数 → 人, 人次;
+    多少小时 → 小时; none named → any."""
     view = matching_view(question)
     m = UNIT_IN_QUESTION.search(view)
     if m:
-        return {m.group(1)}
+        return {m.group(1)} | ({"天", "日", "个工作日", "工作日"} if m.group(1) in ("天", "日", "个工作日", "工作日") else set())
     if MONEY.search(view) or re.search(r"\b(?:amount|yuan|funds?|funding|budget)\b", view, re.I):
         return set(MONEY_UNITS)
+    if PERSONS.search(view):
+        return set(PERSON_UNITS)
     m = re.search(r"how many ([a-z\-]+)", view, re.I)
     return set(EN_UNITS.get(m.group(1).lower(), ())) if m else set()
+
+
+UNIT_CLASSES = {"money": set(MONEY_UNITS), "time": set(TIME_UNITS), "persons": {"人", "人次", "名", "位"}}
+
+
+def _unit_class(units: set[str]) -> Optional[str]:
+    units = units - {""}
+    if not units:
+        return None
+    for name, members in UNIT_CLASSES.items():
+        if units <= members:
+            return name
+    return "items" if not any(units & m for m in UNIT_CLASSES.values()) else None
+
+
+def unit_misfit(question: str, facts: list[Fact]) -> bool:
+    """The question asks in one kind of unit (金额 → 元, 人数 → 人, 多少小时) and every fact is in
+    another (480条 posts for 阅读人数): those facts are not what it asks for."""
+    asked = _unit_class(wanted_units(question))
+    stated = [_unit_class({f.unit}) for f in facts if f.unit]
+    return bool(asked and stated) and all(c and c != asked for c in stated)
+
+
+def unit_word_bigrams(question: str) -> set[str]:
+    """Bigrams of the words that name the unit asked for (金额, 经费, 人数, 小时 ...)."""
+    view = matching_view(question)
+    words = [m.group(0) for pattern in (MONEY, PERSONS, UNIT_IN_QUESTION) for m in pattern.finditer(view)]
+    return {w[i:i + 2] for w in words for i in range(len(w) - 1)}
 
 
 def statement_score(wanted: set[str], clause: str, running: bool) -> tuple[float, int]:

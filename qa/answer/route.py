@@ -153,7 +153,7 @@ def _one_statement(facts: list[Fact], query: Query) -> tuple[list[Fact], list[Fa
     most words with the question, a running total only when asked, the table when it names the
     table. The others are returned to be shown as notes, never dropped silently. Two different
     values scoring alike are both kept: the report contradicts itself."""
-    from qa.answer.open_numbers import asks_running_total, fact_clause, question_bigrams, statement_score
+    from qa.answer.open_numbers import asks_running_total, fact_clause, question_bigrams, statement_score, unit_misfit
 
     wanted = question_bigrams(query)
     running = asks_running_total(query.question)
@@ -227,16 +227,19 @@ def _prefer_open_number(query: Query, store: Store, answer: Answer) -> Answer:
             (store.report_info(r) or {}).get("template") in ("t2019", "t2021")
             for r in store.report_ids(query.agencies, query.years)):
         return answer  # the template's own table row answers it
-    from qa.answer.open_numbers import asks_running_total, fact_clause, question_bigrams, statement_score
+    from qa.answer.open_numbers import asks_running_total, fact_clause, question_bigrams, statement_score, unit_misfit
 
     stated = {f.value for f in _select(store.facts(query.metric, query.agencies, query.years), None)}
     wanted, running = question_bigrams(query), asks_running_total(query.question)
     fact_shared = max((statement_score(wanted, fact_clause(f), running)[1] for f in answer.facts), default=0)
-    if answer.mode == "fact" and len(stated) <= 1 and len(wanted) < fact_shared + OPEN_MARGIN:
+    misfit = answer.mode == "fact" and unit_misfit(query.question, answer.facts)
+    if answer.mode == "fact" and len(stated) <= 1 and len(wanted) < fact_shared + OPEN_MARGIN and not misfit:
         return answer  # one value, and no sentence could match the question clearly better
     opened, _ = open_number_answer(query, store)
     if opened is None or opened.value is None:
-        return answer
+        return abstain_answer(query, store) if misfit else answer
+    if misfit:
+        return opened
     open_shared = max(statement_score(wanted, fact_clause(f), running)[1] for f in opened.facts)
     arbiter = len(stated) > 1 and opened.value in stated
     if not arbiter and open_shared < fact_shared + OPEN_MARGIN:
