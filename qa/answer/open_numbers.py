@@ -27,20 +27,25 @@ from qa.types import Fact, Qualifier, Query
 EN_TERMS_FILE = Path(__file__).parent.parent / "data" / "en_terms.toml"
 # Words of the question that say nothing about *what* is counted.
 QUESTION_WORDS = re.compile(
-    r"(?:多少|几)(?:人次|万元|[个名人件场条次期份篇项家批部册本户类处所位宗笔卷])?|是否|共计|一共|总共|合计|其中|请问"
+    r"(?:多少|几)(?:人次|万元|批次|[个名人件场条次期份篇项家批部册本户类处所位宗笔卷])?|是否|共计|一共|总共|合计|其中|请问"
     r"|数量|[条件次人个]数|报告中|报告|政府信息公开工作|年度|全年|本年|哪些|什么|对比|比较|相比|有何变化|变化|如何"
     r"|年底|年末|[的了共有年度在该吗呢是]|\d+|[^\u4e00-\u9fff]")
 CLAUSE_END = re.compile(r"[。！？!?；;，,：:、]|[（(](?=其中|含|包括)|\n\s*\n|(?<=[\u4e00-\u9fff]) {2,}")
-SENTENCE_END = re.compile(r"[。！？!?；;]|\n\s*\n")
+# an enumeration's items (；) share the sentence's lead-in words as context (在公开的131条信息中，…7条；
+# 行政许可…111条), but a quote stops at the item
+SENTENCE_END = re.compile(r"[。！？!?]|\n\s*\n")
+QUOTE_END = re.compile(r"[。！？!?；;]|\n\s*\n")
 RUNNING_TOTAL = re.compile(r"历年|截至|截止|至今|累计总|总累计")  # 全年累计 is the year's own total
 BARE_RUNNING = re.compile(r"(?<!全年)(?<!本年)(?<!年度)累计")
 UNIT_IN_QUESTION = re.compile(
-    r"(?:多少|几)\s*(人次|万元|个工作日|工作日|小时|分钟|[个名人件场条次期份篇项家批部册本户类处所位宗笔卷期天日])")
+    r"(?:多少|几)\s*(人次|万元|批次|个工作日|工作日|小时|分钟|[个名人件场条次期份篇项家批部册本户类处所位宗笔卷期天日])")
 MONEY = re.compile(r"金额|经费|资金|费用|多少钱|收费")
 MONEY_UNITS = ("元", "万元", "亿元")
 TIME_UNITS = ("小时", "分钟", "天", "日", "个工作日", "工作日")
 PERSONS = re.compile(r"人数|人次|多少人|几人")
 PERSON_UNITS = ("人", "人次", "名", "位", "")  # 近24.5万 (readers) has no unit of its own
+DAYS = ("天", "日", "个工作日", "工作日")
+SAME_UNITS = {"批": ("批次",), "批次": ("批",), "人": ("名",), "名": ("人",), **{d: DAYS for d in DAYS}}
 YEAR = re.compile(r"\d{4}\s*年|\d{4}(?=\D)")
 EN_UNITS = {"items": ("条", "项", "件"), "batches": ("批次", "批"), "articles": ("篇",), "issues": ("期",),
             "sessions": ("期", "场", "次"), "times": ("次",), "copies": ("份",), "people": ("人", "名", "人次"),
@@ -221,7 +226,7 @@ def wanted_units(question: str) -> set[str]:
     view = matching_view(question)
     m = UNIT_IN_QUESTION.search(view)
     if m:
-        return {m.group(1)} | ({"天", "日", "个工作日", "工作日"} if m.group(1) in ("天", "日", "个工作日", "工作日") else set())
+        return {m.group(1), *SAME_UNITS.get(m.group(1), ())}
     if MONEY.search(view) or re.search(r"\b(?:amount|yuan|funds?|funding|budget)\b", view, re.I):
         return set(MONEY_UNITS)
     if PERSONS.search(view):
@@ -331,8 +336,8 @@ def hit_fact(hit: Hit, store: Store) -> Fact:
 
 
 def _sentence_around(view: str, clause: tuple[int, int]) -> tuple[int, int]:
-    a = max((m.end() for m in SENTENCE_END.finditer(view, 0, clause[0])), default=0)
-    m = SENTENCE_END.search(view, clause[1])
+    a = max((m.end() for m in QUOTE_END.finditer(view, 0, clause[0])), default=0)
+    m = QUOTE_END.search(view, clause[1])
     b = m.end() if m else len(view)
     if b - a > MAX_QUOTE:  # a run-on web-page line: keep the clause and a little around it
         a, b = max(a, clause[0] - 40), min(b, clause[1] + 40)
