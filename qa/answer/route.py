@@ -154,6 +154,7 @@ def _one_statement(facts: list[Fact], query: Query) -> tuple[list[Fact], list[Fa
     table. The others are returned to be shown as notes, never dropped silently. Two different
     values scoring alike are both kept: the report contradicts itself."""
     from qa.answer.open_numbers import asks_running_total, fact_clause, question_bigrams, statement_score, unit_misfit
+    from qa.normalize import matching_view
 
     wanted = question_bigrams(query)
     running = asks_running_total(query.question)
@@ -223,24 +224,30 @@ def _prefer_open_number(query: Query, store: Store, answer: Answer) -> Answer:
         return open_number_answer(query, store)[0] or answer
     if query.intent != "lookup" or not query.agencies or query.scope or TABLE_WORDS.search(query.question):
         return answer
-    if query.metric in template_metrics() and any(
+    from qa.answer.open_numbers import asks_running_total, fact_clause, question_bigrams, statement_score, unit_misfit
+    from qa.normalize import matching_view
+
+    wanted, running = question_bigrams(query), asks_running_total(query.question)
+    fact_shared = max((statement_score(wanted, fact_clause(f), running)[1] for f in answer.facts), default=0)
+    part = len(wanted) >= fact_shared + OPEN_MARGIN  # the question names more than the fact's clause says
+    if not part and query.metric in template_metrics() and any(
             (store.report_info(r) or {}).get("template") in ("t2019", "t2021")
             for r in store.report_ids(query.agencies, query.years)):
         return answer  # the template's own table row answers it
-    from qa.answer.open_numbers import asks_running_total, fact_clause, question_bigrams, statement_score, unit_misfit
-
     stated = {f.value for f in _select(store.facts(query.metric, query.agencies, query.years), None)}
-    wanted, running = question_bigrams(query), asks_running_total(query.question)
-    fact_shared = max((statement_score(wanted, fact_clause(f), running)[1] for f in answer.facts), default=0)
     misfit = answer.mode == "fact" and unit_misfit(query.question, answer.facts)
-    if answer.mode == "fact" and len(stated) <= 1 and len(wanted) < fact_shared + OPEN_MARGIN and not misfit:
+    if answer.mode == "fact" and len(stated) <= 1 and not part and not misfit:
         return answer  # one value, and no sentence could match the question clearly better
     opened, _ = open_number_answer(query, store)
     if opened is None or opened.value is None:
         return abstain_answer(query, store) if misfit else answer
     if misfit:
         return opened
-    open_shared = max(statement_score(wanted, fact_clause(f), running)[1] for f in opened.facts)
+    if answer.mode == "fact" and answer.value is not None and (opened.value, opened.unit or answer.unit) == (
+            answer.value, answer.unit):
+        return answer  # the same number: the fact carries its metric and unit
+    # the open sentence may name the whole in its lead-in (在主动公开的107条政府信息中，…其中:减税降费22条)
+    open_shared = max(statement_score(wanted, matching_view(f.quote), running)[1] for f in opened.facts)
     arbiter = len(stated) > 1 and opened.value in stated
     if not arbiter and open_shared < fact_shared + OPEN_MARGIN:
         return answer
