@@ -13,7 +13,8 @@ from conftest import SHARED
 
 PINGTAN = SHARED / "corpus" / "pingtan"
 REPORTS = ["czj_2011", "czj_2017", "gwh_2019", "gwh_2020", "gwh_2011", "gyz_2020", "gyz_2024", "scj_2023",
-           "shs_2015", "jjf_2020", "gyz_2025", "shs_2020", "scj_2021", "jjf_2012"]  # every report of that year
+           "shs_2015", "jjf_2020", "gyz_2025", "shs_2020", "scj_2021", "jjf_2012",
+           "scj_2015", "gwh_2021", "czj_2023"]  # every report of that year
 FILES = ["shs_2011_80701.txt"]  # 平潭县广电局 2011 (one of the seven 2011 county bureaus)
 
 
@@ -62,6 +63,14 @@ def _ask(question, settings):
     ("平潭市场监管局2021年通过快速检测共抽检了多少批次农产品？", 20680, "累计共抽检20680批次"),
     # an item of an enumeration (；) takes the lead-in (在公开的131条信息中) as context
     ("平潭綜合實驗區經濟發展局2012年主動公開的信息中，行政許可類信息有多少條？", 111, "实施情况111条"),
+    # the report says 0 twice (受理申请的数量为0条, table 00) and 依申请公开政府信息79条 (information
+    # disclosed on request): the sentence with the question's own words (受理 申请) decides
+    ("平潭市场监管局2015年受理了多少条政府信息公开申请？", 0, "受理申请的数量为0条"),
+    # a part of a template metric: 减税降费 within the 107条 主动公开 of a 2021-template report
+    ("平潭財政金融局2023年主動公開的減稅降費信息有多少條？", 22, "减税降费22条"),
+    # a template row named in English (本机关不掌握相关政府信息: '170000017' = 17 … 17)
+    ("In 2021, how many requests to the Pingtan Comprehensive Experimental Zone Management Committee Office "
+     "could not be provided because the office did not hold the information?", 17, "本机关不掌握相关政府信息"),
 ])
 def test_counts_from_the_reports_own_sentence(pingtan, question, value, quote):
     answer = _ask(question, pingtan)

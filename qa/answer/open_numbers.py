@@ -29,7 +29,7 @@ EN_TERMS_FILE = Path(__file__).parent.parent / "data" / "en_terms.toml"
 QUESTION_WORDS = re.compile(
     r"(?:多少|几)(?:人次|万元|批次|[个名人件场条次期份篇项家批部册本户类处所位宗笔卷])?|是否|共计|一共|总共|合计|其中|请问"
     r"|数量|[条件次人个]数|报告中|报告|政府信息公开工作|年度|全年|本年|哪些|什么|对比|比较|相比|有何变化|变化|如何"
-    r"|年底|年末|[的了共有年度在该吗呢是]|\d+|[^\u4e00-\u9fff]")
+    r"|政府信息公开|年底|年末|[的了共有年度在该吗呢是]|\d+|[^\u4e00-\u9fff]")
 CLAUSE_END = re.compile(r"[。！？!?；;，,：:、]|[（(](?=其中|含|包括)|\n\s*\n|(?<=[\u4e00-\u9fff]) {2,}")
 # an enumeration's items (；) share the sentence's lead-in words as context (在公开的131条信息中，…7条；
 # 行政许可…111条), but a quote stops at the item

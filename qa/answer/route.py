@@ -153,7 +153,8 @@ def _one_statement(facts: list[Fact], query: Query) -> tuple[list[Fact], list[Fa
     most words with the question, a running total only when asked, the table when it names the
     table. The others are returned to be shown as notes, never dropped silently. Two different
     values scoring alike are both kept: the report contradicts itself."""
-    from qa.answer.open_numbers import asks_running_total, fact_clause, question_bigrams, statement_score, unit_misfit
+    from qa.answer.open_numbers import (asks_running_total, fact_clause, question_bigrams, statement_score,
+                                         unit_misfit, wanted_units)
     from qa.normalize import matching_view
 
     wanted = question_bigrams(query)
@@ -224,7 +225,8 @@ def _prefer_open_number(query: Query, store: Store, answer: Answer) -> Answer:
         return open_number_answer(query, store)[0] or answer
     if query.intent != "lookup" or not query.agencies or query.scope or TABLE_WORDS.search(query.question):
         return answer
-    from qa.answer.open_numbers import asks_running_total, fact_clause, question_bigrams, statement_score, unit_misfit
+    from qa.answer.open_numbers import (asks_running_total, fact_clause, question_bigrams, statement_score,
+                                         unit_misfit, wanted_units)
     from qa.normalize import matching_view
 
     wanted, running = question_bigrams(query), asks_running_total(query.question)
@@ -236,12 +238,14 @@ def _prefer_open_number(query: Query, store: Store, answer: Answer) -> Answer:
         return answer  # the template's own table row answers it
     stated = {f.value for f in _select(store.facts(query.metric, query.agencies, query.years), None)}
     misfit = answer.mode == "fact" and unit_misfit(query.question, answer.facts)
-    if answer.mode == "fact" and len(stated) <= 1 and not part and not misfit:
+    units = wanted_units(query.question)  # 几项: a fact in 条 may be the table's count of the same thing
+    other_unit = bool(units) and all(f.unit and f.unit not in units for f in answer.facts)
+    if answer.mode == "fact" and len(stated) <= 1 and not part and not misfit and not other_unit:
         return answer  # one value, and no sentence could match the question clearly better
     opened, _ = open_number_answer(query, store)
     if opened is None or opened.value is None:
         return abstain_answer(query, store) if misfit else answer
-    if misfit:
+    if misfit or (other_unit and opened.unit in units):
         return opened
     if answer.mode == "fact" and answer.value is not None and (opened.value, opened.unit or answer.unit) == (
             answer.value, answer.unit):
