@@ -28,7 +28,7 @@ def write_gold(path, *items):
 
 
 def cli():
-    from qa.eval.evaluate import register
+    from qa.cli.eval import register
 
     app = typer.Typer()
 
@@ -41,7 +41,7 @@ def cli():
 
 
 def test_fresh_store_gets_a_temporary_store_with_what_the_sets_need(tmp_path, settings):
-    from qa.eval.evaluate import run_eval
+    from qa.eval import run_eval
 
     fresh = settings.model_copy(update={"data_dir": tmp_path / "fresh", "auto_ingest_seeds": True})
     seeds = write_gold(tmp_path / "gold_a.jsonl", SEED_QUESTION)
@@ -58,14 +58,14 @@ def test_fresh_store_gets_a_temporary_store_with_what_the_sets_need(tmp_path, se
 
 
 def test_current_store_is_used_when_it_holds_every_report(tmp_path, settings, store):
-    from qa.eval.evaluate import GoldItem, plan_store
+    from qa.eval import GoldItem, plan_store
 
     plan, files = plan_store([GoldItem(**SEED_QUESTION)], settings)
     assert plan.kind == "current" and files == [] and plan.data_dir == str(settings.data_dir)
 
 
 def test_missing_reports_stop_with_one_line(tmp_path, settings):
-    from qa.eval.evaluate import MissingReports, run_eval
+    from qa.eval import MissingReports, run_eval
 
     gold = write_gold(tmp_path / "gold_x.jsonl", SEED_QUESTION, MISSING_QUESTION)
     with pytest.raises(MissingReports) as exc:
@@ -93,7 +93,7 @@ def test_cli_set_is_repeatable_with_scores_per_set(tmp_path, store):
 
 
 def test_default_sets_are_every_gold_file():
-    from qa.eval.evaluate import PROJECT_ROOT, default_gold_paths, load_sets
+    from qa.eval import PROJECT_ROOT, default_gold_paths, load_sets
 
     paths = default_gold_paths()
     assert paths[0].name == "gold.jsonl"
