@@ -26,8 +26,10 @@ import zipfile
 from pathlib import Path
 from typing import Optional
 
-from qa.read.docx_numbering import Numbering, format_number, q, to_int  # format_number: re-exported
+from qa.read.docx_numbering import Numbering, format_number, q, to_int
 from qa.read.text import text_too_long
+
+__all__ = ["docx_text", "format_number"]  # format_number: defined in docx_numbering, imported from here
 
 MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
 
