@@ -14,6 +14,7 @@ def _review_ok(values: list[float]) -> bool:
 
 
 def review_cells(page: Page, lo: int, hi: int) -> list[Cell]:
+    """The fifteen cells of the review/litigation table after its 行政复议 heading ([] when absent)."""
     head = page.search(r"行政复议", lo, hi)
     if not head:
         return []

@@ -14,6 +14,7 @@ from qa.facts.tables.page import Group, Hit, Page, Tok
 
 
 def find_rows(page: Page, rows: list[tuple[str, str]], lo: int, hi: int) -> list[Hit]:
+    """The row labels found between text offsets lo and hi, each after the one before (template order)."""
     hits: list[Hit] = []
     cursor = lo
     for r, (metric, pattern) in enumerate(rows):

@@ -53,6 +53,7 @@ def _stats_metric(label: str) -> Optional[str]:
 
 
 def stats_cells(page: Page, lo: int, hi: int) -> list[Cell]:
+    """The cells of the statistics table after its 指标名称 header ([] when there is none)."""
     view = page.view
     head = page.search(r"指标名称", lo, hi)
     if not head:
