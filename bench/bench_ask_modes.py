@@ -1,6 +1,6 @@
 """p50 / p95 of `ask()` by answer mode over the whole gold set (every eval/gold*.jsonl), QA_LLM=none.
 
-Runs `qa.eval.evaluate.run_eval` `--repeat` times against one store (the eval builds a temporary store
+Runs `qa.eval.run_eval` `--repeat` times against one store (the eval builds a temporary store
 with the reports the sets cite when the given data dir lacks them) and groups each question's
 wall time by the mode its answer took (fact / extract / retrieval / abstain). The first run warms
 caches; the table shows the median over the runs of each mode's p50 and p95.
@@ -21,7 +21,7 @@ from common import load_average, percentile, print_table  # noqa: E402
 
 
 def one_run() -> dict[str, list[float]]:
-    from qa.eval.evaluate import run_eval
+    from qa.eval import run_eval
 
     report = run_eval(None, mode="none")
     by_mode: dict[str, list[float]] = defaultdict(list)

@@ -18,7 +18,7 @@ REPORT_STEMS = {"mfa_2013", "mfa_2012", "sichuan_fao_2013", "changchun_fao_2012"
 
 # ---------------------------------------------------------------------------- the gold file
 def test_gold_schema_and_mix():
-    from qa.eval.evaluate import load_gold
+    from qa.eval import load_gold
 
     items = load_gold(GOLD)
     kinds = Counter(i.kind.value for i in items)
@@ -38,7 +38,7 @@ GOLD_FILES = sorted((ROOT / "eval").glob("gold*.jsonl"))
 def test_gold_evidence_is_verbatim(gold, tmp_path):
     """Every evidence quote of every gold file appears exactly in its report (seeds/, corpus text or
     pingtan); key phrases in one of the question's reports."""
-    from qa.eval.evaluate import DEFAULT_REPORT_DIRS, check_evidence, load_gold
+    from qa.eval import DEFAULT_REPORT_DIRS, check_evidence, load_gold
 
     snapshot = tmp_path / gold.name  # other sessions may be writing the file: check one consistent copy
     shutil.copy(gold, snapshot)
@@ -47,7 +47,7 @@ def test_gold_evidence_is_verbatim(gold, tmp_path):
 
 
 def test_gold_validation_rejects_bad_items(tmp_path):
-    from qa.eval.evaluate import load_gold
+    from qa.eval import load_gold
 
     bad = [
         {"id": "x", "question": "q", "kind": "numeric", "language": "simplified", "evidence": [{"report": "a", "quote": "b"}]},
@@ -66,7 +66,7 @@ def test_gold_validation_rejects_bad_items(tmp_path):
 
 
 def test_invented_numbers_counts_only_unquoted_quantities():
-    from qa.eval.evaluate import invented_numbers
+    from qa.eval import invented_numbers
     from qa.types import Answer, Citation
 
     cite = Citation(report_id="r", quote="2013年,外交部共收到政府信息公开申请119份。", start=0, end=10)
@@ -79,15 +79,16 @@ def test_invented_numbers_counts_only_unquoted_quantities():
 # ---------------------------------------------------------------------------- the system on the gold set
 @pytest.fixture(scope="session")
 def eval_report(store, settings):
-    from qa.eval.evaluate import run_eval
+    from qa.eval import run_eval
 
     return run_eval(GOLD, mode="none", settings=settings, thresholds=THRESHOLDS)
 
 
 def _failures(report, results) -> str:
-    from qa.eval.evaluate import _short_answer, why_failed
+    from qa.cli.eval import short_answer
+    from qa.eval import why_failed
 
-    return "\n".join(f"{r.id}: expected {r.expected}; got [{r.mode}] {_short_answer(r, 120)} ({'; '.join(why_failed(r))})"
+    return "\n".join(f"{r.id}: expected {r.expected}; got [{r.mode}] {short_answer(r, 120)} ({'; '.join(why_failed(r))})"
                      for r in results if not r.passed)
 
 
@@ -129,7 +130,7 @@ def test_report_tables_fit_80_columns(eval_report):
     """Every score readable in an 80-column terminal: no cell cut to '0.…'."""
     from rich.console import Console
 
-    from qa.eval.evaluate import print_report
+    from qa.cli.eval import print_report
 
     console = Console(width=80, record=True, color_system=None)
     print_report(console, eval_report, show_failures=True)
@@ -155,7 +156,7 @@ SMALL_GOLD = [
 
 
 def test_eval_runs_on_another_directory(tmp_path, settings, store):
-    from qa.eval.evaluate import run_eval
+    from qa.eval import run_eval
 
     reports = tmp_path / "reports"
     reports.mkdir()
@@ -179,7 +180,7 @@ def test_cli_eval_json_and_gate(tmp_path, store):
     import typer
     from typer.testing import CliRunner
 
-    from qa.eval.evaluate import register
+    from qa.cli.eval import register
 
     app = typer.Typer()
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from qa.eval.evaluate import GoldItem, other_agency_citations
+from qa.eval import GoldItem, other_agency_citations
 from qa.types import Answer, Citation
 
 

@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 
 import pytest
 import typer
 from typer.testing import CliRunner
+
+from conftest import ROOT
 
 SEED_QUESTION = {
     "id": "s1", "question": "外交部2013年共收到多少份政府信息公开申请？", "kind": "numeric", "language": "simplified",
@@ -28,7 +33,7 @@ def write_gold(path, *items):
 
 
 def cli():
-    from qa.eval.evaluate import register
+    from qa.cli.eval import register
 
     app = typer.Typer()
 
@@ -41,7 +46,7 @@ def cli():
 
 
 def test_fresh_store_gets_a_temporary_store_with_what_the_sets_need(tmp_path, settings):
-    from qa.eval.evaluate import run_eval
+    from qa.eval import run_eval
 
     fresh = settings.model_copy(update={"data_dir": tmp_path / "fresh", "auto_ingest_seeds": True})
     seeds = write_gold(tmp_path / "gold_a.jsonl", SEED_QUESTION)
@@ -58,14 +63,14 @@ def test_fresh_store_gets_a_temporary_store_with_what_the_sets_need(tmp_path, se
 
 
 def test_current_store_is_used_when_it_holds_every_report(tmp_path, settings, store):
-    from qa.eval.evaluate import GoldItem, plan_store
+    from qa.eval import GoldItem, plan_store
 
     plan, files = plan_store([GoldItem(**SEED_QUESTION)], settings)
     assert plan.kind == "current" and files == [] and plan.data_dir == str(settings.data_dir)
 
 
 def test_missing_reports_stop_with_one_line(tmp_path, settings):
-    from qa.eval.evaluate import MissingReports, run_eval
+    from qa.eval import MissingReports, run_eval
 
     gold = write_gold(tmp_path / "gold_x.jsonl", SEED_QUESTION, MISSING_QUESTION)
     with pytest.raises(MissingReports) as exc:
@@ -93,9 +98,32 @@ def test_cli_set_is_repeatable_with_scores_per_set(tmp_path, store):
 
 
 def test_default_sets_are_every_gold_file():
-    from qa.eval.evaluate import PROJECT_ROOT, default_gold_paths, load_sets
+    from qa.eval import PROJECT_ROOT, default_gold_paths, load_sets
 
     paths = default_gold_paths()
     assert paths[0].name == "gold.jsonl"
     assert set(paths) == set((PROJECT_ROOT / "eval").glob("gold*.jsonl"))
     assert [name for name, _, _ in load_sets(None)] == [p.stem for p in paths]
+
+
+def test_qa_command_has_eval_with_the_shared_mode(tmp_path):
+    """The real `qa` (qa.cli.main's COMMAND_MODULES) has `qa eval`: its options, the Mode every command
+    shares, and exit code 2 with one error line for a bad input, before any question or store."""
+    env = {**os.environ, "QA_DATA_DIR": str(tmp_path / "data"), "QA_LLM": "none", "COLUMNS": "100"}
+    gold = write_gold(tmp_path / "gold_a.jsonl", SEED_QUESTION)
+
+    def qa_eval(*args):
+        return subprocess.run([sys.executable, "-m", "qa.cli", "eval", *args], capture_output=True, text=True,
+                              env=env, cwd=ROOT, timeout=120)
+
+    shown = qa_eval("--help")
+    assert shown.returncode == 0, shown.stderr
+    for option in ("--set FILE", "--mode <none|local|openai>", "--json FILE", "--gate", "--thresholds", "--kind"):
+        assert option in shown.stdout, option
+    bad_kind = qa_eval("--set", str(gold), "--kind", "bogus")
+    assert bad_kind.returncode == 2 and bad_kind.stdout == ""
+    assert bad_kind.stderr.splitlines() == ["error: unknown kind(s) ['bogus']: use numeric, zero, approximate, "
+                                            "absent, comparison, list, narrative"], bad_kind.stderr
+    bad_mode = qa_eval("--set", str(gold), "--mode", "bogus")
+    assert bad_mode.returncode == 2 and "'bogus' is not one of 'none', 'local', 'openai'" in bad_mode.stderr
+    assert not (tmp_path / "data").exists()

@@ -479,3 +479,20 @@ def test_bad_docx(tmp_path):
             docx_text(truncated)
     with pytest.raises(ValueError, match="no such file"):
         docx_text(tmp_path / "missing.docx")
+
+
+def test_readers_import_decoding_from_qa_read_text_never_from_report():
+    """One direction only: report.py picks a reader; html/pdf/docx take decode, ReadError and the
+    limits from qa.read.text, so qa.read.report and the readers never import each other in a cycle."""
+    import ast
+
+    for name in ("html", "pdf", "docx", "docx_numbering", "text"):
+        tree = ast.parse((ROOT / "qa" / "read" / f"{name}.py").read_text(encoding="utf-8"))
+        imported = {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
+        assert "qa.read.report" not in imported and "qa.read" not in imported, name
+    from qa.read import ReadError, decode
+    from qa.read.report import ReadError as ReportReadError, decode as report_decode, text_too_long
+    from qa.read.text import ReadError as TextReadError, decode as text_decode
+
+    assert ReadError is ReportReadError is TextReadError and decode is report_decode is text_decode
+    assert isinstance(text_too_long("x.pdf", 10), ReadError)

@@ -309,3 +309,31 @@ def test_boilerplate_spans_are_skipped():
     report = Report(id="t", path="t", text=text, boilerplate=[(start, end)])
     facts = by_key(extract_table_facts(report, []))
     assert facts.get(("result_public", "total")) is None or facts[("result_public", "total")].value is None
+
+
+def test_the_one_template_definition_matches_the_official_template():
+    """qa.facts.template (read by the table reader, checked by the audit) against the blank 2021 template:
+    every row label in template order, every column and review label, every section heading."""
+    from qa.answer import audit
+    from qa.facts import template
+    from qa.normalize import matching_view
+
+    if not TEMPLATE.exists():
+        pytest.skip("template not available")
+    text = matching_view(TEMPLATE.read_text(encoding="utf-8"))
+    compact = re.sub(r"[\s|]", "", text)
+    pos = 0
+    for metric, pattern in template.APPLICATION_ROWS:
+        found = re.compile(pattern).search(compact, pos)
+        assert found, f"{metric}: {pattern} not found after offset {pos}"
+        pos = found.end()
+    for labels in ([z for z in template.SCOPE_ZH.values()], [z for z, _ in template.REVIEW_GROUPS],
+                   [z for _, z in template.REVIEW_PARTS]):
+        assert all(label in compact for label in labels), labels
+    assert template.APPLICATION_COLUMNS == SCOPES and len(template.REVIEW_METRICS) == 15
+    headings = [line for line in text.splitlines() if re.match(r"[一二三四五六]、", line)]
+    for name, pattern in template.TEMPLATE_SECTIONS:
+        assert any(re.search(pattern, h) for h in headings), name
+    # the audit checks with the very same definitions (no copy to drift apart)
+    assert audit.RESULT_ROWS is template.RESULT_ROWS and audit.REVIEW_GROUPS is template.REVIEW_GROUPS
+    assert audit.APPLICATION_METRICS is template.APPLICATION_METRICS

@@ -28,44 +28,13 @@ from typing import Iterable, Literal, Optional
 
 from pydantic import BaseModel, Field
 
+from qa.facts.template import (APPLICANT_SCOPES, APPLICATION_METRICS, OTHER_SUBROWS, RESULT_ROWS, REVIEW_GROUPS,
+                               REVIEW_PARTS, ROW_LABEL, SCOPE_ZH, TEMPLATE_SECTIONS)
 from qa.normalize import matching_view
 from qa.store import Store
 from qa.types import Citation, Fact, Qualifier
 
 Severity = Literal["error", "warning", "info"]
-
-APPLICANT_SCOPES = ["natural_person", "commercial", "research", "public_interest", "legal_services", "other"]
-SCOPE_ZH = {"natural_person": "自然人", "commercial": "商业企业", "research": "科研机构", "public_interest": "社会公益组织",
-            "legal_services": "法律服务机构", "other": "其他", "total": "总计"}
-RESULT_ROWS = [
-    "result_public", "result_partial",
-    "withheld_state_secret", "withheld_law", "withheld_security", "withheld_third_party", "withheld_internal",
-    "withheld_process", "withheld_enforcement", "withheld_query",
-    "unavailable_not_held", "unavailable_needs_creation", "unavailable_unclear",
-    "unprocessed_petition", "unprocessed_repeat", "unprocessed_publication", "unprocessed_mass", "unprocessed_confirm",
-]
-OTHER_SUBROWS = ["other_no_correction", "other_no_fee", "other_other"]
-APPLICATION_METRICS = (["applications_received", "applications_carried_over"] + RESULT_ROWS + ["other_processing"]
-                       + OTHER_SUBROWS + ["results_total", "carried_forward"])
-REVIEW_GROUPS = [
-    ("行政复议", "review"),
-    ("未经复议直接起诉", "litigation_direct"),
-    ("复议后起诉", "litigation_after_review"),
-]
-REVIEW_PARTS = [("upheld", "维持"), ("corrected", "纠正"), ("other", "其他结果"), ("pending", "尚未审结")]
-# The six sections of the 2019/2021 templates: (name, pattern on the title's matching view)
-TEMPLATE_SECTIONS = [
-    ("一、总体情况", r"总体情况|概述"),
-    ("二、主动公开政府信息情况", r"主动公开"),
-    ("三、收到和处理政府信息公开申请情况", r"收到和处理|依申请"),
-    ("四、政府信息公开行政复议、行政诉讼情况", r"行政复议|行政诉讼"),
-    ("五、存在的主要问题及改进情况", r"存在的.*问题|改进"),
-    ("六、其他需要报告的事项", r"其他需要报告|其他事项"),
-]
-ROW_LABEL = {
-    "applications_received": "一、本年新收", "applications_carried_over": "二、上年结转",
-    "results_total": "三（七）总计", "carried_forward": "四、结转下年度继续办理",
-}
 
 
 class Finding(BaseModel):

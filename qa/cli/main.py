@@ -284,7 +284,7 @@ def facts(
 
 # Commands that live beside the library code they drive; each module's register(app) adds its
 # own typer commands (heavy imports stay inside the command functions).
-COMMAND_MODULES: list[str] = ["qa.cli.analysis", "qa.eval.evaluate"]
+COMMAND_MODULES: list[str] = ["qa.cli.analysis", "qa.cli.eval"]
 
 
 def failure_message(exc: Exception) -> Optional[str]:

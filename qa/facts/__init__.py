@@ -1,4 +1,9 @@
-"""Deterministic facts: every number a report states, with the span it came from."""
+"""Deterministic facts: every number a report states, with the span it came from.
+
+numbers.py finds numbers (numerals.py parses them); tables/ reads the tables of the 2019/2021
+templates (template.py defines them, for the audit too) and the statistics table of older reports;
+prose.py reads sentences (prose_sentences.py splits them); common.py: the vocabulary and `make_fact`.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Numbers in report text: parsing, and finding every number with its qualifier, unit and kind.
+"""Numbers in report text: every number found, with its qualifier, unit and kind.
 
 `find_numbers` runs on the matching view (simplified, half-width, same length as the
 original), so offsets index the original text and traditional script works too.
@@ -14,7 +14,8 @@ Every number is reported, each with a `kind`, so callers can skip what is not a 
     ordinal  "第三", "第十二届", list markers "1、" "（2）"
     other    durations ("15个工作日"), numbers in URLs/e-mails/postcodes, codes like "5G"
 
-`value` is always a float: for dates/docnos it is simply the number as written.
+`value` is always a float: for dates/docnos it is simply the number as written. Parsing a
+numeral alone (`parse_number`, `parse_year`) is `qa.facts.numerals`, re-exported here.
 """
 
 from __future__ import annotations
@@ -24,96 +25,11 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 from typing import Optional
 
+from qa.facts.numerals import CN_CHARS, CN_DIGITS, MAX_VALUE, clean_value, parse_chinese, parse_number, parse_year
 from qa.normalize import matching_view
 from qa.types import Qualifier
 
-# ------------------------------------------------------------------ parsing
-
-_CN_DIGITS = {"零": 0, "〇": 0, "○": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
-              "六": 6, "七": 7, "八": 8, "九": 9, "壹": 1, "贰": 2, "叁": 3, "肆": 4, "伍": 5,
-              "陆": 6, "柒": 7, "捌": 8, "玖": 9, "貳": 2, "參": 3, "陸": 6, "兩": 2}
-_CN_SMALL = {"十": 10, "拾": 10, "百": 100, "佰": 100, "千": 1000, "仟": 1000}
-_CN_BIG = {"万": 10_000, "萬": 10_000, "亿": 100_000_000, "億": 100_000_000}
-_CN_CHARS = "".join(_CN_DIGITS) + "".join(_CN_SMALL) + "".join(_CN_BIG)
-
-# No report counts anything beyond this; a longer digit string (400 digits of garbage, an ID)
-# is not a number here, and would overflow int() and SQLite INTEGER further on.
-MAX_VALUE = 1e15
-_ARABIC_RE = re.compile(r"^\s*(\d+(?:,\d{3})*(?:\.\d+)?)\s*([万萬亿億千]?)\s*$")
-
-
-def _parse_chinese(s: str) -> Optional[float]:
-    if not s or any(ch not in _CN_CHARS for ch in s):
-        return None
-    if not any(ch in _CN_DIGITS or ch in "十拾" for ch in s):
-        return None
-    positional = any(ch in _CN_SMALL or ch in _CN_BIG for ch in s)
-    if not positional:
-        if len(s) == 1:
-            return float(_CN_DIGITS[s])
-        return None  # "二〇一三": digit strings are years, see parse_year
-    total = 0
-    section = 0  # below 万
-    digit = None
-    for ch in s:
-        if ch in _CN_DIGITS:
-            digit = _CN_DIGITS[ch]
-        elif ch in _CN_SMALL:
-            mult = _CN_SMALL[ch]
-            section += (1 if digit is None else digit) * mult
-            digit = None
-        else:  # 万 / 亿
-            mult = _CN_BIG[ch]
-            section += digit or 0
-            digit = None
-            if mult == 100_000_000:
-                total = (total + section) * mult
-            else:
-                total += section * mult
-            section = 0
-            if total > MAX_VALUE:
-                return None  # "一亿亿亿…": stop before the integer grows with the input
-    section += digit or 0
-    total += section
-    return float(total) if total <= MAX_VALUE else None
-
-
-def parse_number(s: str) -> Optional[float]:
-    """"119" → 119, "1,094" → 1094, "1.1万" → 11000, "3.5亿", "九十" → 90, "一百三十四" → 134.
-
-    Traditional and full-width input work. Digit strings like "二〇一三" are not numbers here
-    (use `parse_year`). Returns None when `s` is not a number.
-    """
-    if s is None:
-        return None
-    t = matching_view(s.strip()).replace(" ", "")
-    if not t:
-        return None
-    m = _ARABIC_RE.match(t)
-    if m:
-        value = float(m.group(1).replace(",", ""))
-        mult = m.group(2)
-        if mult:
-            value *= {"万": 10_000, "萬": 10_000, "亿": 1e8, "億": 1e8, "千": 1000}[mult]
-        return _clean(value) if value <= MAX_VALUE else None
-    # Arabic with a Chinese multiplier after a Chinese part, e.g. "3千万" is rare: try Chinese.
-    return _parse_chinese(t)
-
-
-def parse_year(s: str) -> Optional[int]:
-    """"2013", "2013年", "二〇一三", "二〇一三年", "二零一三" → 2013; None otherwise."""
-    t = matching_view(s.strip()).replace(" ", "").rstrip("年度")
-    if re.fullmatch(r"\d{4}", t):
-        return int(t)
-    if len(t) == 4 and all(ch in _CN_DIGITS for ch in t):
-        return int("".join(str(_CN_DIGITS[ch]) for ch in t))
-    return None
-
-
-def _clean(value: float) -> float:
-    r = round(value, 6)
-    return float(int(r)) if r == int(r) else r
-
+__all__ = ["NumberMention", "find_numbers", "parse_number", "parse_year"]  # parse_*: from qa.facts.numerals
 
 # ------------------------------------------------------------------ finding
 
@@ -149,7 +65,7 @@ _DURATION_UNITS = {"个工作日", "个月", "小时", "分钟", "秒", "天", "
                    "GB", "TB", "MB", "届"}
 
 _NUM_RE = re.compile(r"(?<![\d.])\d+(?:,\d{3})*(?:\.\d+)?(?![\d])")
-_CN_NUM_RE = re.compile(f"[{_CN_CHARS}]+")
+_CN_NUM_RE = re.compile(f"[{CN_CHARS}]+")
 
 # Spans whose numbers are never counts: (regex, kind), on the matching view.
 _PROTECTED = [
@@ -254,15 +170,51 @@ def find_numbers(text: str) -> list[NumberMention]:
 
 
 def _mention(text, view, s, e, script, protected) -> Optional[NumberMention]:
+    parsed = _parse_token(text, view, s, e, script)
+    if parsed is None:
+        return None
+    value, e, token = parsed
+    value, pos, span_end, qualifier, notes = _multiplier(view, e, value, script)
+    unit, unit_end, suffix = _unit_and_suffix(view, pos)
+    if suffix is not None:
+        qualifier = suffix[0]
+        notes.append(suffix[1])
+    if script == "chinese" and not _chinese_is_number(view, s, e, unit):
+        return None
+    qual_start = s
+    prefix = _prefix_qualifier(view, s)
+    if prefix is not None:
+        q, word, qual_start = prefix
+        if qualifier == Qualifier.exact:
+            qualifier = q
+        notes.append(word)
+    incomplete = _incomplete_count(view, s)
+    if incomplete:
+        notes.append("据不完全统计")
+        if qualifier == Qualifier.exact:
+            qualifier = Qualifier.incomplete
+    if not value <= MAX_VALUE:  # also catches inf from float("9" * 400)
+        return None
+    kind = _kind(view, s, e, pos, unit, script, token, protected)
+    if kind == "year" and script == "chinese":
+        y = parse_year(token)
+        if y is not None:
+            value = float(y)
+    return NumberMention(
+        start=s, end=span_end, value=clean_value(value), raw=text[s:span_end], qualifier=qualifier,
+        unit=unit, kind=kind, incomplete=incomplete, unit_end=unit_end, qual_start=qual_start, notes=notes,
+    )
+
+
+def _parse_token(text, view, s, e, script) -> Optional[tuple[float, int, str]]:
+    """(value, end, token) of a number token before any multiplier; None when it is no number."""
     if script == "chinese" and e - s > 1 and view[e - 1] in "万亿" and view.startswith("元", e):
         e -= 1  # "十五万元" → 十五 万元
     token = view[s:e]
     if script == "chinese":
-        value = _parse_chinese(token)
-        year = None
+        value = parse_chinese(token)
         if value is None:
-            if len(token) == 4 and all(ch in _CN_DIGITS for ch in token):
-                year = parse_year(token)
+            year = parse_year(token) if len(token) == 4 and all(ch in CN_DIGITS for ch in token) else None
             if year is None:
                 return None
             value = float(year)
@@ -270,11 +222,15 @@ def _mention(text, view, s, e, script, protected) -> Optional[NumberMention]:
         value = float(token.replace(",", ""))
         if "," in token and "," not in text[s:e]:
             return None  # a full-width comma between numbers, not a thousands separator
-    pos = e
-    span_end = e
+    return value, e, token
+
+
+def _multiplier(view, e, value, script) -> tuple[float, int, int, Qualifier, list[str]]:
+    """number 余/多 万/亿 余/多: (scaled value, end of it all, end of the span, qualifier, notes).
+    The span covers the multiplier ("15万", "700余万"); 万元/亿元 are a unit, the value unscaled."""
+    pos = span_end = e
     qualifier = Qualifier.exact
     notes: list[str] = []
-    # number 余/多 万/亿 余/多
     j = _skip_spaces(view, pos, 1)
     if j < len(view) and view[j] in "余多" and script == "arabic":
         qualifier = Qualifier.at_least
@@ -288,8 +244,7 @@ def _mention(text, view, s, e, script, protected) -> Optional[NumberMention]:
             pass
         else:
             value *= {"万": 10_000, "亿": 1e8, "千": 1000}[view[j]]
-            pos = j + 1
-            span_end = pos  # the span covers the multiplier: "15万", "700余万"
+            pos = span_end = j + 1
             j = _skip_spaces(view, pos, 1)
             if j < len(view) and view[j] in "余多":
                 qualifier = Qualifier.at_least
@@ -299,41 +254,39 @@ def _mention(text, view, s, e, script, protected) -> Optional[NumberMention]:
         qualifier = Qualifier.at_least
         notes.append(view[pos])
         pos += 1
+    return value, pos, span_end, qualifier, notes
+
+
+_AFTER_UNIT = (("以上", Qualifier.at_least), ("左右", Qualifier.approx), ("上下", Qualifier.approx),
+               ("余", Qualifier.at_least), ("多", Qualifier.at_least))
+_AFTER_NUMBER = (("以上", Qualifier.at_least), ("左右", Qualifier.approx))
+
+
+def _unit_and_suffix(view, pos) -> tuple[str, int, Optional[tuple[Qualifier, str]]]:
+    """(unit, end of unit and suffix, (qualifier, word) of a suffix such as 以上/左右 or None)."""
     j = _skip_spaces(view, pos, 3)
     unit = _match_unit(view, j)
-    if unit:
-        unit_end = j + len(unit)
-        k = _skip_spaces(view, unit_end, 1)
-        for word, q in (("以上", Qualifier.at_least), ("左右", Qualifier.approx),
-                        ("上下", Qualifier.approx), ("余", Qualifier.at_least), ("多", Qualifier.at_least)):
-            if view.startswith(word, k):
-                if word == "多" and view.startswith("多种", k) or word == "余" and view.startswith("余额", k):
-                    continue
-                qualifier = q
-                notes.append(word)
-                unit_end = k + len(word)
-                break
-    else:
-        unit_end = pos
-        k = _skip_spaces(view, pos, 1)
-        for word, q in (("以上", Qualifier.at_least), ("左右", Qualifier.approx)):
-            if view.startswith(word, k):
-                qualifier = q
-                notes.append(word)
-                unit_end = k + len(word)
-                break
+    unit_end = j + len(unit) if unit else pos
+    k = _skip_spaces(view, unit_end, 1)
+    for word, q in (_AFTER_UNIT if unit else _AFTER_NUMBER):
+        if view.startswith(word, k):
+            if word == "多" and view.startswith("多种", k) or word == "余" and view.startswith("余额", k):
+                continue
+            return unit, k + len(word), (q, word)
+    return unit, unit_end, None
 
-    # Chinese numerals are only numbers with a unit, a date/year word, 第 or 百分之 around them.
+
+def _chinese_is_number(view, s, e, unit) -> bool:
+    """Chinese numerals are only numbers with a unit, a date/year word, 第 or 百分之 around them."""
     after_at = _skip_spaces(view, e, 2)
     after = view[after_at:after_at + 1]  # a bounded slice: view[i:] per number made long texts quadratic
     before = view[max(0, s - 4):s]
-    if script == "chinese":
-        if not (unit or after[:1] in ("年", "月", "日", "号") or before.endswith("第") or before.endswith("百分之")
-                or after[:1] in "个"):
-            return None
+    return bool(unit or after[:1] in ("年", "月", "日", "号") or before.endswith("第") or before.endswith("百分之")
+                or after[:1] in "个")
 
-    # prefix qualifier
-    qual_start = s
+
+def _prefix_qualifier(view, s) -> Optional[tuple[Qualifier, str, int]]:
+    """(qualifier, word, where the word starts) of 约/近/超过… just before the number."""
     b = _back_spaces(view, s, 2)
     for word, q, exclude in _PREFIX_QUALIFIERS:
         if q is None:
@@ -341,45 +294,41 @@ def _mention(text, view, s, e, script, protected) -> Optional[NumberMention]:
         if view.endswith(word, 0, b):
             if any(view.endswith(x, 0, b) for x in exclude):
                 continue
-            if qualifier == Qualifier.exact:
-                qualifier = q
-            notes.append(word)
-            qual_start = b - len(word)
-            break
-    # 据不完全统计 anywhere earlier in the sentence
+            return q, word, b - len(word)
+    return None
+
+
+def _incomplete_count(view, s) -> bool:
+    """Does 据不完全统计 come earlier in the number's sentence?"""
     sent_start = 0
     for m in _SENTENCE_END.finditer(view, max(0, s - 400), s):
         sent_start = m.end()
-    incomplete = "不完全统计" in view[sent_start:s]
-    if incomplete:
-        notes.append("据不完全统计")
-        if qualifier == Qualifier.exact:
-            qualifier = Qualifier.incomplete
-
-    if not value <= MAX_VALUE:  # also catches inf from float("9" * 400)
-        return None
-    kind = _kind(view, s, e, pos, unit, value, script, token, protected)
-    if kind == "year" and script == "chinese":
-        y = parse_year(token)
-        if y is not None:
-            value = float(y)
-    return NumberMention(
-        start=s, end=span_end, value=_clean(value), raw=text[s:span_end], qualifier=qualifier,
-        unit=unit, kind=kind, incomplete=incomplete, unit_end=unit_end, qual_start=qual_start, notes=notes,
-    )
+    return "不完全统计" in view[sent_start:s]
 
 
-def _kind(view, s, e, pos, unit, value, script, token, protected) -> str:
+def _kind(view, s, e, pos, unit, script, token, protected) -> str:
     pk = _protected_kind(protected, s, e)
     if pk:
         return pk
     after_i = _skip_spaces(view, e, 2)
     after = view[after_i:after_i + 4]
     before = view[max(0, s - 6):s].rstrip(" \t")
-    # percentages
+    kind = _marker_kind(view, s, pos, unit, after, before) or _time_kind(view, s, after_i, unit, script, token)
+    if kind:
+        return kind
+    if unit in _DURATION_UNITS:
+        return "other"
+    if before.endswith(("邮编", "邮政编码", "编号", "代码", "文号", "账号", "帐号", "编码")):
+        return "other"
+    if script == "arabic" and len(token) >= 7 and "," not in token and "." not in token and not unit:
+        return "phone"
+    return "count"
+
+
+def _marker_kind(view, s, pos, unit, after, before) -> Optional[str]:
+    """percent, ordinal (第N, list markers) or other (codes such as "5G"), from the characters around."""
     if after[:1] in ("%", "‰") or unit == "个百分点" or before.endswith("百分之"):
         return "percent"
-    # ordinals: 第N, list markers
     if before.endswith("第"):
         return "ordinal"
     # a list marker sits near its line start: look back 40 characters, not to the start of a long line
@@ -395,7 +344,12 @@ def _kind(view, s, e, pos, unit, value, script, token, protected) -> str:
         pos < len(view) and view[pos].isascii() and view[pos].isalpha() and not unit
     ):
         return "other"
-    # years and dates
+    return None
+
+
+def _time_kind(view, s, after_i, unit, script, token) -> Optional[str]:
+    """year, date or docno (…号) from the word after the number; "other" for a duration (3年)."""
+    after = view[after_i:after_i + 4]
     is_year_number = (script == "arabic" and re.fullmatch(r"(?:19|20)\d{2}", token)) or (
         script == "chinese" and parse_year(token) is not None and len(token) == 4
     )
@@ -426,10 +380,4 @@ def _kind(view, s, e, pos, unit, value, script, token, protected) -> str:
         return "date"
     if after[:1] == "号" and not unit:
         return "docno"  # "中办发200512号", "国务院492号令", house numbers
-    if unit in _DURATION_UNITS:
-        return "other"
-    if before.endswith(("邮编", "邮政编码", "编号", "代码", "文号", "账号", "帐号", "编码")):
-        return "other"
-    if script == "arabic" and len(token) >= 7 and "," not in token and "." not in token and not unit:
-        return "phone"
-    return "count"
+    return None

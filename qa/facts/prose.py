@@ -30,22 +30,20 @@ Also:
   "信息更新15万元" under "(二)政府信息公开事务支出情况").
 
 The quote is the whole sentence (split on 。！？； and paragraph ends; lines hard-wrapped by
-PDF extraction are joined); the span is the number, or the zero phrase.
+PDF extraction are joined: `qa.facts.prose_sentences`); the span is the number, or the zero phrase.
 """
 
 from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import Optional
 
 from qa.facts.common import in_boilerplate, make_fact, vocabulary
 from qa.facts.numbers import NumberMention, find_numbers
+from qa.facts.prose_sentences import Clause, blank_inline_boilerplate, compact_sentence, heading_before, sentences
 from qa.normalize import matching_view
-from qa.sections import MAX_SENTENCE
-from qa.spans import contains
 from qa.types import Fact, Qualifier, Report, Section
 
 # Metrics prose may state, with the units a prose number may carry for them.
@@ -114,23 +112,6 @@ _FOLLOW_OK_WORDS = ("通过", "参与", "参加", "均", "已", "全部", "较",
 _SUB_REVIEW = [("尚未审结", "review_pending"), ("其他结果", "review_other"), ("结果维持", "review_upheld"),
                ("结果纠正", "review_corrected"), ("维持", "review_upheld"), ("纠正", "review_corrected")]
 
-_SENT_END = set("。!?;！？；")
-_CLAUSE_END = set("，,。；;!?！？（(")
-_FOOTER_RE = re.compile(r"^\s*(?:[-—–]\s*\d+\s*[-—–]|第\s*\d+\s*页(?:\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+)\s*$")
-_HEADING_RE = re.compile(r"^\s*(?:[一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十\d]+[)）]|\d+[、.．](?!\d))")
-_NUM_TOKEN = r"-?\d+(?:[.,]\d+)*%?"
-_TABLE_ROW_RE = re.compile(rf"^(?P<label>[^，。；;,]*?)(?:\s+|^)(?:{_NUM_TOKEN})(?:\s+{_NUM_TOKEN})*\s*$")
-_UNIT_START = "件份条场人元个期次起张篇项家名批部册本页户"
-
-
-@dataclass
-class _Clause:
-    compact: str  # clause text in the matching view, whitespace and footer lines removed
-    pos: list[int]  # pos[i]: original offset of compact[i]
-    clause_start: list[int]  # clause_start[i]: where the clause holding compact[i] begins
-
-
-# Prose-only synonyms, on top of metrics.toml.
 @lru_cache(maxsize=1)
 def _terms() -> list[tuple[str, str]]:
     """(term, metric), longest first; table metrics are included so that they block."""
@@ -161,139 +142,9 @@ def _find_terms(s: str) -> list[tuple[int, int, str]]:
     return found
 
 
-# ------------------------------------------------------------------ lines and sentences
-
-
-def _line_spans(text: str) -> list[tuple[int, int]]:
-    spans, pos = [], 0
-    for line in text.split("\n"):
-        spans.append((pos, pos + len(line)))
-        pos += len(line) + 1
-    return spans
-
-
-def _is_table_row(line: str, next_line: str) -> bool:
-    s = line.strip()
-    if not s:
-        return False
-    if "|" in s:
-        return True
-    m = _TABLE_ROW_RE.match(s)
-    if not m:
-        return False
-    if next_line.strip()[:1] and next_line.strip()[:1] in _UNIT_START:
-        return False  # a wrapped sentence: "…政府信息 1136" + "条。"
-    return True
-
-
-def _sentences(report: Report, view: str, breaks: frozenset = frozenset()) -> list[tuple[int, int]]:
-    """Sentence spans in the original text, table rows and boilerplate left out. A sentence also
-    ends where a section starts (`breaks`): web pages run headings and tables into the text."""
-    text = report.text
-    lines = _line_spans(text)
-    kinds = []
-    for i, (a, b) in enumerate(lines):
-        line = view[a:b]
-        nxt = view[lines[i + 1][0]:lines[i + 1][1]] if i + 1 < len(lines) else ""
-        if not line.strip():
-            kinds.append("blank")
-        elif _FOOTER_RE.match(line):
-            kinds.append("footer")  # before boilerplate: page footers stay transparent
-        elif contains(report.boilerplate, a, b):
-            kinds.append("boiler")  # a whole line of furniture (inline furniture is blanked)
-        elif _is_table_row(line, nxt):
-            kinds.append("table")
-        else:
-            kinds.append("prose")
-    prose_lens = sorted(len(view[a:b].strip()) for (a, b), k in zip(lines, kinds) if k == "prose")
-    wrap = prose_lens[int(len(prose_lens) * 0.9)] if prose_lens else 0
-    wrapped = 0 < wrap <= 60  # hard-wrapped text (PDF): sentences run across lines
-
-    sentences: list[tuple[int, int]] = []
-    cur: Optional[int] = None
-
-    def close(end: int):
-        nonlocal cur
-        if cur is not None:
-            a, b = cur, end
-            while a < b and text[a].isspace():
-                a += 1
-            while b > a and text[b - 1].isspace():
-                b -= 1
-            if b > a:
-                sentences.append((a, b))
-        cur = None
-
-    for i, ((a, b), kind) in enumerate(zip(lines, kinds)):
-        if kind == "footer":
-            continue  # transparent: a sentence may run across a page footer
-        if kind != "prose":
-            close(a)
-            continue
-        line = view[a:b]
-        if cur is not None and _HEADING_RE.match(line):
-            close(a)
-        for k in range(a, b):
-            if k in breaks:
-                close(k)
-            if cur is None and not view[k].isspace():
-                cur = k
-            if view[k] in _SENT_END or (cur is not None and k + 1 - cur >= MAX_SENTENCE):
-                close(k + 1)
-        stripped = line.strip()
-        join = (
-            wrapped and cur is not None and stripped and stripped[-1] not in _SENT_END | set(":：")
-            and len(stripped) >= 0.8 * wrap
-        )
-        if join:
-            nxt = next((j for j in range(i + 1, len(lines)) if kinds[j] != "footer"), None)
-            if nxt is None or kinds[nxt] != "prose" or _HEADING_RE.match(view[lines[nxt][0]:lines[nxt][1]]):
-                join = False
-        if not join:
-            close(b)
-    close(len(text))
-    return sentences
-
-
-def _compact(view: str, a: int, b: int) -> _Clause:
-    chars, pos = [], []
-    # drop page-footer lines inside a sentence
-    skip = set()
-    for m in re.finditer(r"\n\s*[-—–]\s*\d+\s*[-—–]\s*(?=\n)", view[a:b]):
-        skip.update(range(a + m.start(), a + m.end()))
-    starts, clause = [], 0
-    for k in range(a, b):
-        if k in skip or view[k].isspace():
-            continue
-        starts.append(clause)  # computed once here: scanning back per number was quadratic
-        if view[k] in _CLAUSE_END:
-            clause = len(chars) + 1
-        chars.append(view[k])
-        pos.append(k)
-    return _Clause("".join(chars), pos, starts)
-
-
-# ------------------------------------------------------------------ extraction
-
-
-def _blank_inline_boilerplate(report: Report, view: str) -> str:
-    """Furniture inside a line (a breadcrumb run together with the body) becomes spaces, so the
-    rest of the line stays prose; whole boilerplate lines are left to the line classifier."""
-    chars = None
-    for s, e in report.boilerplate:
-        whole = (s == 0 or view[s - 1] == "\n") and (e >= len(view) or view[e - 1] == "\n" or view[e:e + 1] == "\n")
-        if whole:
-            continue
-        chars = chars if chars is not None else list(view)
-        for k in range(s, min(e, len(chars))):
-            if chars[k] != "\n":
-                chars[k] = " "
-    return "".join(chars) if chars is not None else view
-
-
 def extract_prose_facts(report: Report, sections: list[Section]) -> list[Fact]:
     """Facts stated in the report's sentences (see the module doc for the rules)."""
-    view = _blank_inline_boilerplate(report, matching_view(report.text))
+    view = blank_inline_boilerplate(report, matching_view(report.text))
     mentions = find_numbers(report.text)
     mention_starts = [m.start for m in mentions]  # sorted: find_numbers goes left to right
     facts: list[Fact] = []
@@ -308,10 +159,10 @@ def extract_prose_facts(report: Report, sections: list[Section]) -> list[Fact]:
                                quote_start=qa, quote_end=qb, unit=unit, qualifier=qualifier,
                                scope=scope, note=note))
 
-    for qa, qb in _sentences(report, view, frozenset(sec.start for sec in sections if sec.start > 0)):
+    for qa, qb in sentences(report, view, frozenset(sec.start for sec in sections if sec.start > 0)):
         if in_boilerplate(report, qa):
             continue
-        sent = _compact(view, qa, qb)
+        sent = compact_sentence(view, qa, qb)
         idx = {p: i for i, p in enumerate(sent.pos)}
         inside = mentions[bisect_left(mention_starts, qa):bisect_left(mention_starts, qb)]
         sent_mentions = [(idx[m.start], m) for m in inside if m.start in idx]
@@ -320,7 +171,7 @@ def extract_prose_facts(report: Report, sections: list[Section]) -> list[Fact]:
         for ci, m in sent_mentions:
             if m.kind != "count" or in_boilerplate(report, m.start):
                 continue
-            got = _metric_for(report, view, sent, ci, m, count_pos, parent, qa)
+            got = _metric_for(view, sent, ci, m, count_pos, parent)
             if got is None:
                 continue
             metric, scope = got
@@ -344,32 +195,16 @@ _BREAKDOWN_PARTS = {
 }
 
 
-def _metric_for(report, view, sent: _Clause, ci: int, m: NumberMention, count_pos, parent, qa, breakdown=False):
-    c = sent.compact
-    # clause bounds in the compact sentence
-    cs = sent.clause_start[ci]
-    # where the number's phrase ends (unit and post-qualifiers), in compact coordinates
-    ue = ci
-    while ue < len(sent.pos) and sent.pos[ue] < m.unit_end:
-        ue += 1
-    follow = c[ue:ue + 6]
-    before_sent = c[:ci]
-    clause = c[cs:ci]
+def _metric_for(view: str, sent: Clause, ci: int, m: NumberMention, count_pos: set[int], parent: Optional[str],
+                breakdown: bool = False) -> Optional[tuple[str, str]]:
+    """(metric, scope) naming the count `m` at compact index `ci` of the sentence, or None."""
     if m.unit not in PROSE_UNITS_ALL:
         return None
-
-    # 其中 breakdowns
+    c = sent.compact
+    cs = sent.clause_start[ci]  # the number's clause, in compact coordinates
+    before_sent, clause = c[:ci], c[cs:ci]
     if "其中" in before_sent and not breakdown:
-        if parent == "review_total":
-            for word, metric in _SUB_REVIEW:
-                if word in clause and m.unit in PROSE_UNITS[metric]:
-                    return metric, ""
-        if parent not in _BREAKDOWN_PARTS:
-            return None
-        # "制作、获取政府信息总数473条，其中主动公开政府信息123条", "…18条，其中通过网站公开18条":
-        # the parts are metrics of their own
-        got = _metric_for(report, view, sent, ci, m, count_pos, None, qa, breakdown=True)
-        return got if got is not None and got[0] in _BREAKDOWN_PARTS[parent] else None
+        return _breakdown_metric(view, sent, ci, m, count_pos, parent, clause)
     if re.search(r"(?<!今年)以来", before_sent) or "多来" in clause or _MULTI_YEAR.search(clause):
         return None  # counts over several years ("近3年共受理…"), not this year's
     if _PART_BEFORE.search(clause[-8:]) or clause.endswith("每"):
@@ -377,8 +212,44 @@ def _metric_for(report, view, sent: _Clause, ci: int, m: NumberMention, count_po
     scope = "daily_average" if "日均" in clause else ""
     if _CUMULATIVE.search(before_sent):
         scope = "cumulative"  # "历年累计主动公开政府信息837条": the running total
+    # where the number's phrase ends (unit and post-qualifiers), in compact coordinates
+    ue = ci
+    while ue < len(sent.pos) and sent.pos[ue] < m.unit_end:
+        ue += 1
+    follow = c[ue:ue + 6]
+    post = _term_after(c, ue, follow)
+    if post is not None:  # a term right after the number names it
+        return (post, scope) if post in POST_TERM_METRICS and m.unit in PROSE_UNITS[post] else None
+    if not (follow[:1] in _FOLLOW_OK_CHARS or follow.startswith(_FOLLOW_OK_WORDS)):
+        return None
+    decided, metric = _term_before(clause, cs, ci, count_pos, m.unit)
+    if decided:
+        return (metric, scope) if metric else None
+    # money in a section about spending, when no term in the clause takes the unit
+    if m.unit in ("元", "万元"):
+        title = heading_before(view, sent.pos[0])
+        if title and ("支出" in title or "经费" in title):
+            return "spending", scope
+    return None
 
-    # a term right after the number names it
+
+def _breakdown_metric(view: str, sent: Clause, ci: int, m: NumberMention, count_pos: set[int],
+                      parent: Optional[str], clause: str) -> Optional[tuple[str, str]]:
+    """After 其中: a part of the parent metric (review results, or a part that is a metric of its own)."""
+    if parent == "review_total":
+        for word, metric in _SUB_REVIEW:
+            if word in clause and m.unit in PROSE_UNITS[metric]:
+                return metric, ""
+    if parent not in _BREAKDOWN_PARTS:
+        return None
+    # "制作、获取政府信息总数473条，其中主动公开政府信息123条", "…18条，其中通过网站公开18条":
+    # the parts are metrics of their own
+    got = _metric_for(view, sent, ci, m, count_pos, None, breakdown=True)
+    return got if got is not None and got[0] in _BREAKDOWN_PARTS[parent] else None
+
+
+def _term_after(c: str, ue: int, follow: str) -> Optional[str]:
+    """The metric of a term right after the number's unit (past a quoted name), or None."""
     post = follow
     if post.startswith("“"):
         q = c.find("”", ue, ue + 20)
@@ -386,59 +257,40 @@ def _metric_for(report, view, sent: _Clause, ci: int, m: NumberMention, count_po
             post = c[q + 1:q + 9]
     post_terms = _find_terms(post)
     if post_terms and post_terms[0][0] <= 1 and not (post_terms[0][0] == 1 and post[0] != "的"):
-        metric = post_terms[0][2]
-        if metric in POST_TERM_METRICS and m.unit in PROSE_UNITS[metric]:
-            return metric, scope
-        return None
-    if not (follow[:1] in _FOLLOW_OK_CHARS or follow.startswith(_FOLLOW_OK_WORDS)):
-        return None
+        return post_terms[0][2]
+    return None
 
-    terms = _find_terms(clause)
-    for ts, te, metric in reversed(terms):
+
+def _term_before(clause: str, cs: int, ci: int, count_pos: set[int], unit: str) -> tuple[bool, Optional[str]]:
+    """(decided, metric) from the nearest term before the number in its clause: (True, metric)
+    names it, (True, None) blocks it, (False, None) when no term takes the number's unit."""
+    for ts, te, metric in reversed(_find_terms(clause)):
         if metric not in PROSE_UNITS:
-            return None  # a table metric (规章, 行政许可 …) blocks
+            return True, None  # a table metric (规章, 行政许可 …) blocks
         gap = clause[te:]
         if any(cs + te <= p < ci for p in count_pos):
-            return None  # another number between term and this one
+            return True, None  # another number between term and this one
         if len(gap) > 30 or re.search(r"和|及|与|以及", gap):
-            return None
+            return True, None
         if clause[ts - 1:ts] in ("和", "及", "与") and ts > 0:
-            return None  # "主动公开和依申请公开的政府信息共468条": a sum of two metrics
+            return True, None  # "主动公开和依申请公开的政府信息共468条": a sum of two metrics
         if re.search(r"其[他它]应?$", clause[max(0, ts - 3):ts]):
-            return None  # "其他应主动公开的政府信息2条": the last category, not the total
+            return True, None  # "其他应主动公开的政府信息2条": the last category, not the total
         if re.search(r"(?<!各)类", gap):
-            return None  # "主要类别有：机构职能类信息15条": one category of the metric
-        if m.unit not in PROSE_UNITS[metric]:
+            return True, None  # "主要类别有：机构职能类信息15条": one category of the metric
+        if unit not in PROSE_UNITS[metric]:
             continue  # try an earlier term: "微博在…等网站全年发布信息1.1万条"
         window = clause[max(0, ts - 8):ts] + gap
         if any(v in window for v in _VETO.get(metric, ())):
-            return None
-        return metric, scope
-    # money in a section about spending, when no term in the clause takes the unit
-    if m.unit in ("元", "万元"):
-        title = _heading_before(report, view, sent.pos[0])
-        if title and ("支出" in title or "经费" in title):
-            return "spending", scope
-    return None
+            return True, None
+        return True, metric
+    return False, None
 
 
 PROSE_UNITS_ALL = set().union(*PROSE_UNITS.values())
 _MULTI_YEAR = re.compile(r"近(?:\d+|[两二三四五六七八九十])年")
 _PART_BEFORE = re.compile(r"(?:另外|其余|剩余)[^，,。；;]{0,3}$")
 _CUMULATIVE = re.compile(r"历年累计|累计至今|至今累计")
-
-
-def _heading_before(report: Report, view: str, offset: int) -> str:
-    start = view.rfind("\n", 0, offset)
-    for _ in range(6):
-        if start <= 0:
-            return ""
-        prev = view.rfind("\n", 0, start)
-        line = view[prev + 1:start].strip()
-        start = prev
-        if line and _HEADING_RE.match(line) and len(line) <= 40:
-            return line
-    return ""
 
 
 _NEG = r"(?:无|没有|未发生|未有|未出现|不存在|未产生|未收到|未接到)"
@@ -456,7 +308,7 @@ _ZERO_PATTERNS = [
 ]
 
 
-def _zero_statements(sent: _Clause) -> list[tuple[str, int, int]]:
+def _zero_statements(sent: Clause) -> list[tuple[str, int, int]]:
     out = []
     c = sent.compact
     for rx, metric in _ZERO_PATTERNS:

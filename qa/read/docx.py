@@ -16,7 +16,7 @@ reproduces from template_2021_revised.docx:
 A table holding another table, or with a single column, is a frame: its paragraphs are written as
 ordinary lines. Automatic list numbering (``w:numPr``, direct or from the paragraph style) is
 written out (``一、`` ``（一）`` ``1.``), since headings and row labels often get their numbers
-that way. Deleted revisions, text boxes, headers and footers are left out.
+that way (`qa.read.docx_numbering`). Deleted revisions, text boxes, headers and footers are left out.
 """
 
 from __future__ import annotations
@@ -26,194 +26,16 @@ import zipfile
 from pathlib import Path
 from typing import Optional
 
-W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+from qa.read.docx_numbering import Numbering, format_number, q, to_int
+from qa.read.text import text_too_long
+
+__all__ = ["docx_text", "format_number"]  # format_number: defined in docx_numbering, imported from here
+
 MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
 
-
-def _q(name: str) -> str:
-    return f"{{{W}}}{name}"
-
-
-P, TBL, TR, TC, SDT, SDT_CONTENT = _q("p"), _q("tbl"), _q("tr"), _q("tc"), _q("sdt"), _q("sdtContent")
-SKIP_IN_RUNS = {_q("del"), _q("delText"), _q("txbxContent"), _q("pPr"), _q("rPr"), _q("instrText"),
-                _q("footnoteReference"), _q("endnoteReference"), f"{{{MC}}}Fallback", _q("moveFrom")}
-
-
-# ---------------------------------------------------------------- numbering
-
-CN = "〇一二三四五六七八九"
-CN_LEGAL = "零壹贰叁肆伍陆柒捌玖"
-TIANGAN = "甲乙丙丁戊己庚辛壬癸"
-CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
-
-
-def _chinese(n: int, digits: str = CN, ten: str = "十") -> str:
-    if n <= 0:
-        return str(n)
-    if n < 10:
-        return digits[n]
-    if n < 100:
-        tens, ones = divmod(n, 10)
-        return ("" if tens == 1 else digits[tens]) + ten + (digits[ones] if ones else "")
-    return str(n)
-
-
-def _roman(n: int) -> str:
-    out = ""
-    for value, sym in ((1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"),
-                       (50, "l"), (40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i")):
-        while n >= value:
-            out += sym
-            n -= value
-    return out
-
-
-def _letters(n: int) -> str:
-    return chr(ord("a") + (n - 1) % 26) * ((n - 1) // 26 + 1) if n > 0 else ""
-
-
-def format_number(n: int, fmt: str) -> str:
-    """A list counter in one of Word's number formats (w:numFmt)."""
-    if fmt in {"chineseCounting", "chineseCountingThousand", "taiwaneseCounting", "taiwaneseCountingThousand"}:
-        return _chinese(n)
-    if fmt in {"chineseLegalSimplified", "ideographLegalTraditional"}:
-        return _chinese(n, CN_LEGAL, "拾")
-    if fmt in {"ideographTraditional"}:
-        return TIANGAN[(n - 1) % 10] if n > 0 else str(n)
-    if fmt == "decimalEnclosedCircle" or fmt == "decimalEnclosedCircleChinese":
-        return CIRCLED[n - 1] if 0 < n <= len(CIRCLED) else str(n)
-    if fmt == "decimalFullWidth" or fmt == "decimalFullWidth2":
-        return str(n).translate(str.maketrans("0123456789", "０１２３４５６７８９"))
-    if fmt == "lowerLetter":
-        return _letters(n)
-    if fmt == "upperLetter":
-        return _letters(n).upper()
-    if fmt == "lowerRoman":
-        return _roman(n)
-    if fmt == "upperRoman":
-        return _roman(n).upper()
-    if fmt == "decimalZero":
-        return f"{n:02d}"
-    if fmt == "none":
-        return ""
-    return str(n)  # decimal and anything unknown
-
-
-class Numbering:
-    """Word's automatic list numbers: (numId, ilvl) → the label text, counting as Word does."""
-
-    def __init__(self, doc) -> None:
-        self.levels: dict[str, dict[int, dict]] = {}  # numId → ilvl → {start, fmt, text}
-        self.counters: dict[str, dict[int, int]] = {}
-        self.style_num: dict[str, tuple[str, int]] = {}
-        try:
-            numbering = doc.part.numbering_part.element
-        except Exception:  # no numbering part
-            numbering = None
-        if numbering is not None:
-            abstract: dict[str, dict[int, dict]] = {}
-            for an in numbering.iterfind(_q("abstractNum")):
-                abstract[an.get(_q("abstractNumId"))] = {
-                    int(lvl.get(_q("ilvl"), "0")): self._level(lvl) for lvl in an.iterfind(_q("lvl"))
-                }
-            for num in numbering.iterfind(_q("num")):
-                ref = num.find(_q("abstractNumId"))
-                levels = {k: dict(v) for k, v in abstract.get(ref.get(_q("val")) if ref is not None else "", {}).items()}
-                for override in num.iterfind(_q("lvlOverride")):
-                    ilvl = int(override.get(_q("ilvl"), "0"))
-                    lvl = override.find(_q("lvl"))
-                    if lvl is not None:
-                        levels[ilvl] = self._level(lvl)
-                    start = override.find(_q("startOverride"))
-                    if start is not None and ilvl in levels:
-                        levels[ilvl]["start"] = _int(start.get(_q("val")), 1)
-                self.levels[num.get(_q("numId"))] = levels
-        try:
-            styles = doc.styles.element
-        except Exception:
-            styles = None
-        if styles is not None:
-            based: dict[str, str] = {}
-            direct: dict[str, tuple[str, int]] = {}
-            for style in styles.iterfind(_q("style")):
-                sid = style.get(_q("styleId"))
-                b = style.find(_q("basedOn"))
-                if b is not None:
-                    based[sid] = b.get(_q("val"))
-                found = _num_pr(style.find(_q("pPr")))
-                if found:
-                    direct[sid] = found
-            for sid in set(based) | set(direct):
-                cur, seen = sid, set()
-                while cur and cur not in direct and cur not in seen:
-                    seen.add(cur)
-                    cur = based.get(cur)
-                if cur in direct:
-                    self.style_num[sid] = direct[cur]
-
-    @staticmethod
-    def _level(lvl) -> dict:
-        def val(tag: str, default: str) -> str:
-            el = lvl.find(_q(tag))
-            return el.get(_q("val"), default) if el is not None else default
-
-        return {"start": _int(val("start", "1"), 1), "fmt": val("numFmt", "decimal"), "text": val("lvlText", "")}
-
-    def label(self, p) -> str:
-        """The number Word would draw before paragraph `p` ('' if none), advancing the counters."""
-        ppr = p.find(_q("pPr"))
-        found = _num_pr(ppr)
-        if found is None and ppr is not None:
-            style = ppr.find(_q("pStyle"))
-            if style is not None:
-                found = self.style_num.get(style.get(_q("val")))
-                if found is not None and ppr.find(_q("numPr")) is not None:
-                    ilvl = ppr.find(_q("numPr")).find(_q("ilvl"))
-                    if ilvl is not None:
-                        found = (found[0], _int(ilvl.get(_q("val")), 0))
-        if not found:
-            return ""
-        num_id, ilvl = found
-        levels = self.levels.get(num_id)
-        if not levels or ilvl not in levels or num_id == "0":
-            return ""
-        counters = self.counters.setdefault(num_id, {})
-        counters[ilvl] = counters.get(ilvl, levels[ilvl]["start"] - 1) + 1
-        for deeper in [k for k in counters if k > ilvl]:
-            del counters[deeper]
-        lvl = levels[ilvl]
-        if lvl["fmt"] == "bullet":
-            return ""
-
-        def sub(m: re.Match) -> str:
-            k = int(m.group(1)) - 1
-            if k not in levels:
-                return ""
-            n = counters.get(k, levels[k]["start"])
-            return format_number(n, levels[k]["fmt"])
-
-        text = re.sub(r"%([1-9])", sub, lvl["text"])
-        return text + " " if text and text[-1].isascii() and text[-1].isalnum() else text
-
-
-def _num_pr(ppr) -> Optional[tuple[str, int]]:
-    if ppr is None:
-        return None
-    num_pr = ppr.find(_q("numPr"))
-    if num_pr is None:
-        return None
-    num_id = num_pr.find(_q("numId"))
-    ilvl = num_pr.find(_q("ilvl"))
-    if num_id is None:
-        return None
-    return num_id.get(_q("val")), _int(ilvl.get(_q("val")) if ilvl is not None else "0", 0)
-
-
-def _int(value: Optional[str], default: int) -> int:
-    try:
-        return int(value) if value is not None else default
-    except ValueError:
-        return default
+P, TBL, TR, TC, SDT, SDT_CONTENT = q("p"), q("tbl"), q("tr"), q("tc"), q("sdt"), q("sdtContent")
+SKIP_IN_RUNS = {q("del"), q("delText"), q("txbxContent"), q("pPr"), q("rPr"), q("instrText"),
+                q("footnoteReference"), q("endnoteReference"), f"{{{MC}}}Fallback", q("moveFrom")}
 
 
 # ---------------------------------------------------------------- text
@@ -223,16 +45,16 @@ def _run_text(el, out: list[str]) -> None:
         tag = child.tag
         if not isinstance(tag, str) or tag in SKIP_IN_RUNS:
             continue
-        if tag == _q("t"):
+        if tag == q("t"):
             out.append(child.text or "")
-        elif tag == _q("tab") or tag == _q("ptab"):
+        elif tag == q("tab") or tag == q("ptab"):
             out.append("\t")
-        elif tag == _q("br") or tag == _q("cr"):
-            if child.get(_q("type")) not in ("page", "column"):
+        elif tag == q("br") or tag == q("cr"):
+            if child.get(q("type")) not in ("page", "column"):
                 out.append("\n")
-        elif tag == _q("noBreakHyphen"):
+        elif tag == q("noBreakHyphen"):
             out.append("-")
-        elif tag == _q("softHyphen"):
+        elif tag == q("softHyphen"):
             continue
         else:
             _run_text(child, out)
@@ -256,7 +78,7 @@ class _Doc:
                     self.lines.append(line.replace("\xa0", " ").strip())
             elif child.tag == TBL:
                 self.table(child)
-            elif child.tag in (SDT, _q("customXml"), _q("smartTag")):
+            elif child.tag in (SDT, q("customXml"), q("smartTag")):
                 content = child.find(SDT_CONTENT) if child.tag == SDT else child
                 if content is not None:
                     self.blocks(content)
@@ -281,16 +103,16 @@ class _Doc:
             row: list[str] = []
             current: dict[int, str] = {}
             for tc in _cells(tr):
-                tcpr = tc.find(_q("tcPr"))
+                tcpr = tc.find(q("tcPr"))
                 span = 1
                 vmerge = hmerge = None
                 if tcpr is not None:
-                    gs = tcpr.find(_q("gridSpan"))
-                    span = max(1, _int(gs.get(_q("val")) if gs is not None else "1", 1))
-                    vm = tcpr.find(_q("vMerge"))
-                    vmerge = (vm.get(_q("val")) or "continue") if vm is not None else None
-                    hm = tcpr.find(_q("hMerge"))
-                    hmerge = (hm.get(_q("val")) or "continue") if hm is not None else None
+                    gs = tcpr.find(q("gridSpan"))
+                    span = max(1, to_int(gs.get(q("val")) if gs is not None else "1", 1))
+                    vm = tcpr.find(q("vMerge"))
+                    vmerge = (vm.get(q("val")) or "continue") if vm is not None else None
+                    hm = tcpr.find(q("hMerge"))
+                    hmerge = (hm.get(q("val")) or "continue") if hm is not None else None
                 if vmerge == "continue":
                     text = above.get(col, "")
                 else:
@@ -319,7 +141,7 @@ def _children(parent, tag) -> list:
     for child in parent:
         if child.tag == tag:
             out.append(child)
-        elif child.tag in (SDT, _q("customXml")):
+        elif child.tag in (SDT, q("customXml")):
             content = child.find(SDT_CONTENT) if child.tag == SDT else child
             if content is not None:
                 out += [c for c in content if c.tag == tag]
@@ -335,9 +157,9 @@ def _cells(tr) -> list:
 
 
 def _grid_before(tr) -> int:
-    trpr = tr.find(_q("trPr"))
-    gb = trpr.find(_q("gridBefore")) if trpr is not None else None
-    return _int(gb.get(_q("val")), 0) if gb is not None else 0
+    trpr = tr.find(q("trPr"))
+    gb = trpr.find(q("gridBefore")) if trpr is not None else None
+    return to_int(gb.get(q("val")), 0) if gb is not None else 0
 
 
 def _squeeze_blank_lines(lines: list[str]) -> str:
@@ -398,7 +220,5 @@ def docx_text(path: str | Path, max_unzipped_bytes: int = 20 * 2**20, max_chars:
     out.blocks(doc.element.body)
     text = _squeeze_blank_lines(out.lines)
     if max_chars is not None and len(text) > max_chars:
-        from qa.read.report import text_too_long
-
         raise text_too_long(path, max_chars)
     return text

@@ -32,6 +32,8 @@ import codecs
 import re
 from typing import Optional
 
+from qa.read.text import decode
+
 LAYOUT_CELL_CHARS = 300  # a cell longer than this is page layout, not a table cell
 
 DROP_TAGS = {
@@ -86,8 +88,6 @@ def declared_charset(data: bytes) -> Optional[str]:
 
 def decode_html(data: bytes, path: str = "<bytes>") -> str:
     """Bytes of a web page → str, trusting a BOM, then a declaration the bytes agree with, then `decode`."""
-    from qa.read.report import decode
-
     if data.startswith(codecs.BOM_UTF8):
         return data[3:].decode("utf-8", "replace")
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):

@@ -23,6 +23,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Iterable, Iterator, Optional
 
+from qa.read.text import text_too_long
+
 
 def pdf_text(path: str | Path, engine: str = "pymupdf", max_chars: Optional[int] = None) -> tuple[str, list[int]]:
     """(text, page_starts): the text layer of a PDF and the offset where each page begins in it.
@@ -56,8 +58,6 @@ def pdf_text(path: str | Path, engine: str = "pymupdf", max_chars: Optional[int]
 
 
 def _bounded(pages: Iterable[str], max_chars: Optional[int], path: Path) -> Iterator[str]:
-    from qa.read.report import text_too_long
-
     total = 0
     for page in pages:
         total += len(page)
