@@ -213,3 +213,16 @@ def test_eval_readme_names_corpus_paths_relative_to_the_repository():
     assert "/work/" not in text
     paths = set(re.findall(r"\.\./shared/corpus/[\w/]+", text))
     assert paths and all((ROOT / p.rstrip("/")).exists() for p in paths), paths
+
+
+def test_a_quote_inside_the_evidence_cites_it_when_it_names_a_row_and_a_number():
+    """Gold evidence may hold a neighbouring cell or the row's list number (规章000行政规范性文件303,
+    一、本年新收…120000012): the row alone still cites it; a bare number or a bare label does not."""
+    from qa.eval.score import quotes_evidence
+
+    assert quotes_evidence("行政规范性文件303", "规章000行政规范性文件303")
+    assert quotes_evidence("本年新收政府信息公开申请数量120000012", "一、本年新收政府信息公开申请数量120000012")
+    assert quotes_evidence("一、本年新收政府信息公开申请数量120000012", "本年新收政府信息公开申请数量120000012")
+    assert not quotes_evidence("303", "规章000行政规范性文件303")
+    assert not quotes_evidence("行政规范性文件", "规章000行政规范性文件303")
+    assert not quotes_evidence("行政规范性文件304", "规章000行政规范性文件303")

@@ -7,12 +7,13 @@ Scores, overall, per gold file (set), by question kind and by language:
                       matches (when the gold gives one) and the qualifier is one the gold allows
 - comparison_em       every gold value of a comparison is among the answer's facts (same year/agency)
 - abstention          absent → the answer abstains; any other kind → it does not
-- citation_precision  share of citations that are right: the quote contains a gold evidence text,
+- citation_precision  share of citations that are right: the quote contains a gold evidence text
+                      (or is the part of one that names a row or sentence and states a number),
                       or it comes from a gold report and contains the gold value / a key phrase
                       (narrative / list: or lies in the gold section of a gold report)
 - report_accuracy     the first citation is from a gold report and every gold report is cited
 - section_accuracy    some citation's section path contains the gold section (when the gold names one)
-- recall_at_k         some gold evidence text lies inside some cited quote
+- recall_at_k         some cited quote cites some gold evidence text (as for citation_precision)
 - phrase_pass         narrative / list: at least `min_phrases` key phrases in the answer text or quotes
 - invented_numbers    quantities in the answer text found in none of its cited quotes (qa.eval.checks)
 - wrong_agency        answers citing a report of an agency the question did not name (neither a gold
@@ -21,6 +22,8 @@ Scores, overall, per gold file (set), by question kind and by language:
 """
 
 from __future__ import annotations
+
+import re
 
 import math
 from pathlib import Path
@@ -134,11 +137,21 @@ def comparison_ok(item: GoldItem, answer) -> bool:
     return ok
 
 
+def quotes_evidence(quote: str, evidence: str) -> bool:
+    """A quote cites gold evidence when it holds it, or when it is part of it that names a row or
+    sentence and states a number: a table row quoted without its neighbour (行政规范性文件303 of
+    规章000行政规范性文件303) or without its list number (一、本年新收…120000012) cites that row."""
+    if not evidence:
+        return False
+    return evidence in quote or (quote in evidence and bool(re.search(r"\d", quote))
+                                 and bool(re.search(r"[\u4e00-\u9fff]{2}", quote)))
+
+
 def citation_right(citation, item: GoldItem, evidence: list[str], phrases: list[str]) -> bool:
     """The quote holds gold evidence, or it is from a gold report and states the gold value or a
     key phrase (narrative / list: or lies in the gold section)."""
     quote = compact_view(citation.quote)
-    if any(e and e in quote for e in evidence):
+    if any(quotes_evidence(quote, e) for e in evidence):
         return True
     if report_stem(citation.path) not in item.gold_reports():
         return False
@@ -161,7 +174,7 @@ def score_citations(r: QuestionResult, item: GoldItem, answer) -> None:
     if item.section:
         want = compact_view(item.section)
         r.section_ok = any(want in compact_view(c.section) for c in answer.citations)
-    r.recall_ok = any(e and e in compact_view(c.quote) for c in answer.citations for e in evidence)
+    r.recall_ok = any(quotes_evidence(compact_view(c.quote), e) for c in answer.citations for e in evidence)
 
 
 def score_phrases(r: QuestionResult, item: GoldItem, answer) -> None:
