@@ -37,8 +37,22 @@ def art20_cells(page: Page, lo: int, hi: int) -> list[Cell]:
                               (hit.start, hit.end)))
             continue
         units = [unit if c == "amount" else COLUMN_UNITS.get(c) for c in columns]
-        cells += row_cells(page, hit, aligned.get(i), columns, units, any_cell if inline else None, quotes.get(i))
+        row = row_cells(page, hit, aligned.get(i), columns, units, any_cell if inline else None, quotes.get(i))
+        cells += [_unit_after(page, c) if c.scope == "amount" else c for c in row]
     return cells
+
+
+def _unit_after(page: Page, cell: Cell) -> Cell:
+    """An amount written with its unit (政府集中采购 2 45.82万元): the unit is the report's own, and the
+    row's quote reaches it."""
+    m = AMOUNT_UNIT.match(page.text, cell.tok.end) if cell.tok is not None else None
+    if m:
+        cell.unit = m.group(1)
+        cell.quote = (cell.quote[0], max(cell.quote[1], m.end()))
+    return cell
+
+
+AMOUNT_UNIT = re.compile(r"[ \t]*(万元|亿元|元)")
 
 
 def _art20_header(page: Page, hits: list[Hit], i: int, lo: int) -> tuple[list[str], Optional[str]]:
@@ -72,6 +86,6 @@ def _art20_header(page: Page, hits: list[Hit], i: int, lo: int) -> tuple[list[st
         m = re.search(r"单位[:：]?(万元|亿元|元)", header)
         unit = m.group(1) if m else "万元"  # the 2021 template states 万元
     elif "amount" in cols:
-        m = re.search(r"单位[:：]?(万元|亿元|元)", header)
+        m = re.search(r"单位[:：]?(万元|亿元|元)", header) or re.search(r"金额[（(](万元|亿元|元)[)）]", header)
         unit = m.group(1) if m else ""  # the 2019 template does not state the unit
     return cols, unit
