@@ -13,7 +13,7 @@ from llama_index.core.llms import CustomLLM
 from llama_index.core.llms.callbacks import llm_chat_callback, llm_completion_callback
 from pydantic import PrivateAttr
 
-from qa.backends.llm import LLM, Message
+from qa.backends.llm_base import LLM, Message
 
 
 def _messages(messages: Sequence[ChatMessage]) -> list[Message]:

@@ -16,69 +16,13 @@ at module import time: the backends' modules load when a backend is made.
 
 from __future__ import annotations
 
-import atexit
 import threading
 import time
-from typing import Any, Iterator, Optional, Protocol, runtime_checkable
+from typing import Any, Optional
 
-Message = dict[str, str]  # {"role": "system"|"user"|"assistant", "content": str}
-
-
-class LLMUnavailable(RuntimeError):
-    """The chosen LLM cannot be used (disabled, model missing, server unreachable, load failed)."""
-
-
-class LLMTimeout(LLMUnavailable):
-    """The LLM did not load or finish within the ask's time budget (QA_TIMEOUT)."""
-
-
-HEARTBEAT_S = 0.2  # the local stream yields "" this often while it waits: callers check clocks, Ctrl-C lands
-
-
-@runtime_checkable
-class LLM(Protocol):
-    name: str  # backend name: local / openai / none
-    model: str  # model file or server model name, for display and settings hashes
-    context_window: int
-
-    def complete(self, messages: list[Message], max_tokens: Optional[int] = None) -> str:
-        """The whole assistant reply."""
-        ...
-
-    def stream(self, messages: list[Message], max_tokens: Optional[int] = None) -> Iterator[str]:
-        """The assistant reply as text pieces, as soon as they are generated."""
-        ...
-
-
-# ------------------------------------------------------------------ none
-
-
-class NoLLM:
-    name = "none"
-    model = ""
-    context_window = 0
-
-    def __init__(self, reason: str = "no LLM configured (QA_LLM=none)"):
-        self.reason = reason
-
-    def complete(self, messages: list[Message], max_tokens: Optional[int] = None) -> str:
-        raise LLMUnavailable(self.reason)
-
-    def stream(self, messages: list[Message], max_tokens: Optional[int] = None) -> Iterator[str]:
-        raise LLMUnavailable(self.reason)
-
-
-_RUNNING: set[threading.Thread] = set()  # generations told to stop (and loads cut short) that may still run
-
-
-def _wait_for_generations(timeout: float = 30.0) -> None:
-    """At exit, let stopped generations leave llama.cpp first: killing a thread inside it aborts."""
-    end = time.monotonic() + timeout
-    for th in list(_RUNNING):
-        th.join(max(0.0, end - time.monotonic()))
-
-
-atexit.register(_wait_for_generations)
+# The Protocol and what every backend shares live in qa.backends.llm_base (no backend imports
+# this module, so there is no cycle); imported here, they stay importable from qa.backends.llm.
+from qa.backends.llm_base import _RUNNING, HEARTBEAT_S, LLM, LLMTimeout, LLMUnavailable, Message, NoLLM  # noqa: F401
 
 
 # ------------------------------------------------------------------ choosing

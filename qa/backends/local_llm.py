@@ -16,7 +16,7 @@ import threading
 import time
 from typing import Any, Iterator, Optional
 
-from qa.backends.llm import _RUNNING, HEARTBEAT_S, LLMUnavailable, Message
+from qa.backends.llm_base import _RUNNING, HEARTBEAT_S, LLMUnavailable, Message
 
 _LOCAL_CACHE: dict[tuple, "LocalLLM"] = {}
 _LOCAL_LOCK = threading.Lock()

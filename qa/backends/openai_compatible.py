@@ -13,7 +13,7 @@ from __future__ import annotations
 from contextlib import contextmanager
 from typing import Iterator, Optional
 
-from qa.backends.llm import LLMUnavailable, Message
+from qa.backends.llm_base import LLMUnavailable, Message
 
 
 class OpenAICompatibleLLM:
