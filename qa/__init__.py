@@ -17,7 +17,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
     from qa.answer.analysis import Analysis
     from qa.answer.audit import AuditResult
-    from qa.eval.evaluate import EvalReport
+    from qa.eval import EvalReport
     from qa.ingest import DoctorReport, IngestResult
     from qa.settings import Settings
     from qa.types import Answer, Fact, Mode
@@ -168,7 +168,7 @@ def evaluate(sets: Union[str, Path, list, None] = None, *, mode: Mode = "none",
     >>> report.gate_ok()
     True
     """
-    from qa.eval.evaluate import run_eval
+    from qa.eval import run_eval
 
     return run_eval(sets, mode=mode, settings=settings, thresholds=thresholds)
 
