@@ -67,29 +67,33 @@ class Report(BaseModel):
     warnings: list[str] = Field(default_factory=list, description="Things noticed while reading (e.g. no year found).")
 
 
-class Section(BaseModel):
-    report_id: str = Field(description="Report this section belongs to.")
+class Span(BaseModel):
+    """A stretch of one report's original text: what sections and chunks have in common."""
+
+    report_id: str = Field(description="Report the span lies in (content hash).")
+    start: int = Field(description="Start offset in the original text (a section's includes its heading).")
+    end: int = Field(description="End offset (exclusive) in the original text.")
+
+
+class Section(Span):
+    """A headed part of a report (一、… or （一）…), with its canonical kind."""
+
     index: int = Field(description="Position of the section in the report, from 0.")
     number: str = Field(default="", description='Heading number as written: "三", "（二）", or "" if unnumbered.')
     title: str = Field(description="Heading text without its number, original script.")
     path: str = Field(description='Parent title > own title, e.g. "二、主动公开信息情况 > （一）互联网".')
     kind: SectionKind = Field(description="Canonical section type (inherited from the parent for sub-sections).")
     level: int = Field(description="1 for 一、 headings, 2 for （一） headings, 0 for text before the first heading.")
-    start: int = Field(description="Start offset (heading included) in the original text.")
-    end: int = Field(description="End offset (exclusive) in the original text.")
 
 
-class Chunk(BaseModel):
+class Chunk(Span):
     """A piece of a section, the unit of retrieval (embedded and keyword-indexed)."""
 
     id: str = Field(description="report_id:section_index:n, stable for the same report and settings.")
-    report_id: str = Field(description="Report the chunk is from.")
     section_index: int = Field(description="Index of the section the chunk lies in.")
     section_path: str = Field(description="Title path of the section the chunk lies in.")
     section_kind: SectionKind = Field(description="Canonical kind of that section.")
     text: str = Field(description="Original text of the chunk.")
-    start: int = Field(description="Start offset of the chunk in the original text.")
-    end: int = Field(description="End offset (exclusive) of the chunk in the original text.")
 
 
 class Citation(BaseModel):

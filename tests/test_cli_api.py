@@ -188,11 +188,19 @@ def test_public_api_is_documented():
     import qa.types
 
     params = inspect.signature(qa.ask).parameters
-    assert list(params) == ["question", "settings", "mode", "stream_to"]
+    assert list(params) == ["question", "mode", "settings", "stream_to"]
+    assert all(p.kind is p.KEYWORD_ONLY for name, p in params.items() if name != "question")
     assert qa.ask.__doc__ and "mode" in qa.ask.__doc__ and "citations" in qa.ask.__doc__
-    import qa.ingest  # noqa: F811 — the submodule must not replace the function
+    import qa.facts.common  # noqa: F811 — the submodules must not replace the functions
+    import qa.ingest  # noqa: F811
 
     assert "agency" in inspect.signature(qa.ingest).parameters and qa.ingest.__doc__
+    assert list(inspect.signature(qa.facts).parameters) == ["agency", "year", "metric", "settings"]
+    for name in ("ask", "ingest", "facts", "trend", "audit", "doctor", "evaluate"):
+        function = getattr(qa, name)
+        assert callable(function) and ">>> " in function.__doc__, name  # documented with an example
+        kinds = {p.kind for p in inspect.signature(function).parameters.values()}
+        assert inspect.Parameter.VAR_KEYWORD not in kinds, name  # real signatures, no **options
     models = [m for m in vars(qa.types).values()
               if inspect.isclass(m) and issubclass(m, pydantic.BaseModel) and m.__module__ == "qa.types"]
     undescribed = [f"{m.__name__}.{name}" for m in models for name, info in m.model_fields.items()

@@ -5,19 +5,17 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import List, Literal, Optional
+from typing import List, Optional
 
 import typer
 
+from qa.cli.console import console, error, fail
 from qa.settings import MAX_YEAR, MIN_YEAR
 from qa.types import Mode  # a Literal, so typer refuses any other value
 
 # Plain click help: typer's rich panels print "<bool>" after flags, as if --json took a value.
 app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
                   help="Cited answers from Chinese government information-disclosure annual reports.")
-
-
-
 
 # Settings a question depends on, shown under `qa ask --help` (descriptions from qa.settings).
 ASK_VARIABLES = ("data_dir", "llm", "embedder", "top_k", "openai_base_url", "openai_model", "llm_model_path",
@@ -34,19 +32,6 @@ def variables_help(names) -> str:
     return "\b\nEnvironment variables:\n" + "\n".join(lines)
 
 
-def _console(stderr: bool = False):
-    from rich.console import Console
-
-    return Console(stderr=stderr, highlight=False, soft_wrap=True)
-
-
-def _fail(message: str, code: int = 1) -> None:
-    from rich.markup import escape
-
-    _console(stderr=True).print(f"[red]error:[/red] {escape(message)}")  # messages quote file and report text
-    raise typer.Exit(code)
-
-
 def seed_on_first_use() -> None:
     """Ingest the bundled seed reports before the first question, on a line of its own with its
     time, so that time is not shown as the answer's (the library would seed silently inside ask)."""
@@ -54,42 +39,9 @@ def seed_on_first_use() -> None:
 
     if not needs_seeding():
         return
-    err = _console(stderr=True)
+    err = console(stderr=True)
     err.print("ingesting the bundled seed reports (first use)…", end=" ")
     err.print(f"done in {ensure_seeded(announce=False) or 0:.0f} s")
-
-
-def resolve_agency(name: str, store) -> str:
-    """The one agency resolver of `qa facts`, `qa trend` and the REPL: the same linking as `qa ask`
-    (aliases, short forms, English names) over the agencies of the store. ValueError, naming the
-    closest known agencies, when the name links to no ingested agency or to several."""
-    from qa.normalize import matching_view
-    from qa.understand import find_agencies
-
-    known = store.agencies()
-    found = [a for a in find_agencies(matching_view(name), known) if a in known]
-    if len(found) == 1:
-        return found[0]
-    if found:
-        raise ValueError(f"{name!r} names several agencies ({', '.join(found)}): give one")
-    raise ValueError(f"unknown agency {name!r}: no ingested report is of it; "
-                     f"closest known: {', '.join(closest_agencies(name, known))}")
-
-
-def closest_agencies(name: str, known: list[str], n: int = 3) -> list[str]:
-    """Known agencies whose name or alias looks most like `name` (difflib on the matching view)."""
-    import difflib
-
-    from qa.meta import known_agencies
-    from qa.normalize import matching_view
-
-    names = {a: a for a in known}
-    for canonical, info in known_agencies().items():
-        if canonical in names:
-            names.update({alias: canonical for alias in info.get("aliases", []) + info.get("en", [])})
-    view = matching_view(name).lower()
-    ranked = sorted(names, key=lambda k: -difflib.SequenceMatcher(None, view, k.lower()).ratio())
-    return list(dict.fromkeys(names[k] for k in ranked))[:n]
 
 
 @app.command()
@@ -103,14 +55,14 @@ def ingest(
     jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="Processes reading and analysing files in parallel."),
 ):
     """Read reports, split them into sections, extract facts (answerable at once), then add vectors."""
-    from qa.ingest import ingest as run_ingest
-    from qa.cli.render import print_ingest_result
-
     from rich.progress import Progress
 
-    console = _console()
+    import qa
+    from qa.cli.render import print_ingest_result
+
+    out = console()
     counts: dict[str, int] = {}
-    with Progress(console=console, transient=True) as progress:
+    with Progress(console=out, transient=True) as progress:
         task = progress.add_task("reading", total=None)
         vectors = progress.add_task("vectors", total=None, visible=False)
 
@@ -128,11 +80,11 @@ def ingest(
                             description=f"vectors {done}/{total} chunks")
 
         try:
-            run_ingest(paths, agency=agency, year=year, on_result=show, on_start=start, replace=replace, jobs=jobs,
-                       on_embed=embedding)
+            qa.ingest(paths, agency=agency, year=year, on_result=show, on_start=start, replace=replace, jobs=jobs,
+                      on_embed=embedding)
         except Exception as exc:  # the store itself is unusable: one clear line, not a traceback
-            _fail(failure_message(exc) or f"{type(exc).__name__}: {exc}")
-    console.print("[dim]" + ", ".join(f"{n} {status}" for status, n in sorted(counts.items())) + "[/dim]")
+            fail(failure_message(exc) or f"{type(exc).__name__}: {exc}")
+    out.print("[dim]" + ", ".join(f"{n} {status}" for status, n in sorted(counts.items())) + "[/dim]")
     if counts.get("error"):
         raise typer.Exit(1)
 
@@ -145,11 +97,11 @@ def remove(reports: List[str] = typer.Argument(..., help="Stored reports, by fil
     from qa.ingest import remove as run_remove
 
     removed, unknown = run_remove(reports)
-    console = _console()
+    out = console()
     for info in removed:
-        console.print(f"removed {escape(info['path'])}  {escape(str(info['agency'] or '?'))} {info['year'] or '?'}")
+        out.print(f"removed {escape(info['path'])}  {escape(str(info['agency'] or '?'))} {info['year'] or '?'}")
     if unknown:
-        _fail(f"no stored report at {', '.join(unknown)} (give a path as ingested, or a report id)")
+        fail(f"no stored report at {', '.join(unknown)} (give a path as ingested, or a report id)")
 
 
 @app.command()
@@ -158,27 +110,22 @@ def doctor(
     rebuild: bool = typer.Option(False, "--rebuild", help="Re-create the vector index from the stored reports."),
 ):
     """Check that the facts table and the vector store agree; repair what does not."""
-    from qa.ingest import doctor as run_doctor
+    import qa
     from qa.ingest import open_store
     from qa.store import damaged_message
 
     store = open_store()
     problems = store.integrity_problems()  # PRAGMA quick_check: random bytes inside pass every other check
     if problems:
-        _fail(damaged_message(store.path, "; ".join(problems)))
+        fail(damaged_message(store.path, "; ".join(problems)))
+    report = qa.doctor(repair=not (check_only or rebuild), rebuild=rebuild)
+    out = console()
     if rebuild:
-        from qa.index import rebuild_index
-        from qa.settings import get_settings
-
-        chunks = rebuild_index(get_settings(), store)
-        _console().print(f"vector index re-created: {chunks} chunks of {store.count_reports()} reports")
-        return
-    report = run_doctor(repair=not check_only)
-    console = _console()
-    console.print(doctor_table(report))
+        out.print(f"vector index re-created from the {store.count_reports()} stored reports")
+    out.print(doctor_table(report))
     for path in report.reports_reindexed:
-        console.print(f"re-indexed {path}", markup=False)
-    console.print("[green]consistent[/green]" if report.ok else
+        out.print(f"re-indexed {path}", markup=False)
+    out.print("[green]consistent[/green]" if report.ok else
                   ("[yellow]problems found[/yellow]" if check_only else "[green]repaired[/green]"))
     if check_only and not report.ok:
         raise typer.Exit(1)
@@ -215,24 +162,24 @@ def ask(
     json_out: bool = typer.Option(False, "--json", help="Print the Answer as JSON."),
 ):
     """Answer one question, with citations (numbers from the facts table, never from an LLM)."""
-    from qa.answer.route import ask as run_ask
+    import qa
     from qa.cli.render import AnswerStream, print_answer
 
     seed_on_first_use()
-    console = _console()
+    out = console()
     try:
-        with AnswerStream(console, spinner=not json_out) as show:
-            answer = run_ask(question, mode=mode, stream_to=None if json_out else show)
+        with AnswerStream(out, spinner=not json_out) as show:
+            answer = qa.ask(question, mode=mode, stream_to=None if json_out else show)
     except ValueError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     except KeyboardInterrupt:  # Ctrl-C: stop now, even while the local model is still in a C call
-        console.print("\n(cancelled)")
+        out.print("\n(cancelled)")
         sys.stdout.flush()
         os._exit(130)
     if json_out:
         sys.stdout.write(answer.model_dump_json(indent=2) + "\n")
         return
-    print_answer(console, answer, streamed=show.text)
+    print_answer(out, answer, streamed=show.text)
 
 
 @app.command()
@@ -248,38 +195,33 @@ def chat(mode: Optional[Mode] = typer.Option(None, help="How non-numeric questio
 def facts(
     agency: Optional[str] = typer.Option(None, help="Agency name or alias."),
     year: Optional[int] = typer.Option(None, min=MIN_YEAR, max=MAX_YEAR, help="Year reported on."),
-    metric: Optional[str] = typer.Option(None, help="Metric id (see qa/facts/metrics.toml)."),
+    metric: Optional[str] = typer.Option(None, help="Metric id (see qa/facts/metrics.toml) or name, e.g. 行政复议."),
     fmt: str = typer.Option("table", "--format", help="table / csv / json / parquet."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write to this file (needed for parquet)."),
 ):
     """Show or export the facts table (schema: docs/facts_schema.md)."""
-    from qa.ingest import ensure_seeded, open_store
+    import qa
     from qa.cli.render import print_facts
 
     if fmt not in ("table", "csv", "json", "parquet"):
-        _fail(f"unknown format {fmt!r}: use table, csv, json or parquet")
+        fail(f"unknown format {fmt!r}: use table, csv, json or parquet")
     if fmt == "parquet" and output is None:
-        _fail("parquet is binary: give a file with --output FILE")
+        fail("parquet is binary: give a file with --output FILE")
     seed_on_first_use()
-    ensure_seeded()
-    store = open_store()
     try:
-        agencies = [resolve_agency(agency, store)] if agency else []
+        rows = qa.facts(agency, year, metric)
     except ValueError as exc:
-        _fail(str(exc))
-    rows = store.facts(metric, agencies, [year] if year else [])
+        fail(str(exc))
     if fmt == "parquet":
         from qa.export import write_parquet
 
         write_parquet(rows, output)
-        _console(stderr=True).print(f"{len(rows)} facts written to {output}", markup=False)
+        console(stderr=True).print(f"{len(rows)} facts written to {output}", markup=False)
     elif output is not None:
-        from rich.console import Console
-
         with output.open("w", encoding="utf-8") as fh:
-            print_facts(Console(file=fh, width=200), rows, fmt)
+            print_facts(console(file=fh, width=200), rows, fmt)
     else:
-        print_facts(_console(), rows, fmt)
+        print_facts(console(), rows, fmt)
 
 
 # Commands that live beside the library code they drive; each module's register(app) adds its
@@ -319,9 +261,7 @@ def main() -> None:
         message = failure_message(exc)
         if message is None:
             raise
-        from rich.markup import escape
-
-        _console(stderr=True).print(f"[red]error:[/red] {escape(message)}")
+        error(message)
         sys.exit(1)
 
 

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import sys
-from typing import Callable, Optional
+from typing import Callable, Optional, get_args
 
-HELP = """Ask a question in Chinese or English, e.g. 外交部2013年收到多少政府信息公开申请?
+from qa.cli.console import console, error
+from qa.types import Mode
+
+MODES = get_args(Mode)  # none, local, openai
+
+HELP = f"""Ask a question in Chinese or English, e.g. 外交部2013年收到多少政府信息公开申请?
 Commands:
   :help              this text
   :sources           the full sources of the last answer
-  :mode none|local|openai   how narrative questions are answered (facts never need an LLM)
+  :mode {"|".join(MODES)}   how narrative questions are answered (facts never need an LLM)
   :facts [agency] [year]    facts of the store, filtered
   :quit              leave (Ctrl-D works too; Ctrl-C cancels the line)"""
 
@@ -26,10 +31,8 @@ def _reader(history_file) -> Callable[[str], str]:
     return input
 
 
-def handle_command(line: str, state: dict, console) -> bool:
-    """Run a :command; False means quit."""
-    from rich.markup import escape
-
+def handle_command(line: str, state: dict, out) -> bool:
+    """Run a :command, printing on the console `out`; False means quit."""
     from qa.cli.render import print_facts, print_sources
 
     cmd, _, arg = line[1:].partition(" ")
@@ -37,50 +40,50 @@ def handle_command(line: str, state: dict, console) -> bool:
     if cmd in ("quit", "q", "exit"):
         return False
     if cmd in ("help", "h", "?"):
-        console.print(HELP, markup=False)  # rich would take "[agency] [year]" for style tags
+        out.print(HELP, markup=False)  # rich would take "[agency] [year]" for style tags
     elif cmd == "sources":
         if state.get("last"):
-            print_sources(console, state["last"])
+            print_sources(out, state["last"])
         else:
-            console.print("No answer yet.")
+            out.print("No answer yet.")
     elif cmd == "mode":
-        if arg in ("none", "local", "openai"):
+        if arg in MODES:
             state["mode"] = arg
-            console.print(f"mode: {arg}", markup=False)
+            out.print(f"mode: {arg}", markup=False)
         else:
-            console.print(f"mode is {state['mode']}; use :mode none|local|openai", markup=False)
+            out.print(f"mode is {state['mode']}; use :mode {'|'.join(MODES)}", markup=False)
     elif cmd == "facts":
-        from qa.cli.main import resolve_agency
-        from qa.ingest import open_store
-
-        store = open_store()
-        years = [int(a) for a in arg.split() if a.isdigit()]
-        name = " ".join(a for a in arg.split() if not a.isdigit())  # English names have spaces
-        try:
-            agencies = [resolve_agency(name, store)] if name else []
-        except ValueError as exc:
-            console.print(f"[red]error:[/red] {escape(str(exc))}")
-            return True
-        print_facts(console, store.facts(None, agencies, years)[:200], "table")
+        show_facts(arg, out, print_facts)
     else:
-        console.print(f"unknown command :{cmd} — try :help", markup=False)
+        out.print(f"unknown command :{cmd} — try :help", markup=False)
     return True
 
 
-def run(mode: Optional[str] = None) -> None:
-    from rich.console import Console
+def show_facts(arg: str, out, print_facts) -> None:
+    """`:facts [agency] [year]`: the first 200 facts of qa.facts, agency names resolved as in questions."""
+    import qa
 
-    from qa.answer.route import ask
+    years = [int(a) for a in arg.split() if a.isdigit()]
+    name = " ".join(a for a in arg.split() if not a.isdigit())  # English names have spaces
+    try:
+        rows = [f for year in years or [None] for f in qa.facts(name or None, year)]
+    except ValueError as exc:
+        error(str(exc), out)
+        return
+    print_facts(out, rows[:200], "table")
+
+
+def run(mode: Optional[Mode] = None) -> None:
+    """The chat loop: a line is a question or a :command; Ctrl-C cancels, Ctrl-D or :quit leaves."""
     from qa.ingest import ensure_seeded
-    from qa.cli.render import AnswerStream, print_answer
     from qa.settings import get_settings
 
     settings = get_settings()
-    console = Console(highlight=False, soft_wrap=True)
+    out = console()
     state = {"mode": mode or settings.llm, "last": None}
     ensure_seeded(settings)
     read = _reader(settings.data_dir / "chat_history")
-    console.print("qa chat — :help for commands, :quit to leave")
+    out.print("qa chat — :help for commands, :quit to leave")
     while True:
         try:
             line = read("qa> ").strip()
@@ -88,22 +91,25 @@ def run(mode: Optional[str] = None) -> None:
             continue
         except EOFError:
             break
-        if not line:
-            continue
-        if line.startswith(":"):
-            if not handle_command(line, state, console):
-                break
-            continue
-        try:
-            with AnswerStream(console) as show:
-                answer = ask(line, mode=state["mode"], stream_to=show)
-        except KeyboardInterrupt:  # generation stops in the background; the prompt comes back now
-            console.print("\n(cancelled)")
-            continue
-        except ValueError as exc:
-            from rich.markup import escape
+        if line.startswith(":") and not handle_command(line, state, out):
+            break
+        if line and not line.startswith(":"):
+            answer_line(line, state, out)
 
-            console.print(f"[red]error:[/red] {escape(str(exc))}")
-            continue
-        state["last"] = answer
-        print_answer(console, answer, sources=True, streamed=show.text)
+
+def answer_line(question: str, state: dict, out) -> None:
+    """Ask one question, streaming the answer; it becomes the one `:sources` shows."""
+    import qa
+    from qa.cli.render import AnswerStream, print_answer
+
+    try:
+        with AnswerStream(out) as show:
+            answer = qa.ask(question, mode=state["mode"], stream_to=show)
+    except KeyboardInterrupt:  # generation stops in the background; the prompt comes back now
+        out.print("\n(cancelled)")
+        return
+    except ValueError as exc:
+        error(str(exc), out)
+        return
+    state["last"] = answer
+    print_answer(out, answer, sources=True, streamed=show.text)
