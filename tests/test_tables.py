@@ -337,3 +337,14 @@ def test_the_one_template_definition_matches_the_official_template():
     # the audit checks with the very same definitions (no copy to drift apart)
     assert audit.RESULT_ROWS is template.RESULT_ROWS and audit.REVIEW_GROUPS is template.REVIEW_GROUPS
     assert audit.APPLICATION_METRICS is template.APPLICATION_METRICS
+
+
+def test_an_amount_keeps_the_unit_the_report_writes_after_it():
+    """2019 template, 第二十条第（九）项: '政府集中采购 2 45.82万元' — the template states no unit, this
+    report writes 万元 after the amount; the fact says 万元 and its quote reaches it."""
+    path = PINGTAN / "shs_2019_80573.txt"
+    if not path.exists():
+        pytest.skip(f"{path} not available")
+    amount = by_key(extract_table_facts(read_report(path), []))[("central_procurement", "amount")]
+    assert (amount.value, amount.unit) == (45.82, "万元")
+    assert amount.quote.endswith("45.82万元")
