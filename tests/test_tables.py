@@ -348,3 +348,21 @@ def test_an_amount_keeps_the_unit_the_report_writes_after_it():
     amount = by_key(extract_table_facts(read_report(path), []))[("central_procurement", "amount")]
     assert (amount.value, amount.unit) == (45.82, "万元")
     assert amount.quote.endswith("45.82万元")
+
+
+def test_glued_running_total_is_split_by_the_prose_of_the_same_report():
+    """jjf_2015: the statistics table reads '主动公开文件数条99407' (本年 and 历年累计 run together: 9|9407,
+    99|407, 994|07 …); the prose says 2015年主动公开政府信息99条, so the running total is 407."""
+    from qa.facts import extract_facts
+    from qa.sections import split_sections
+
+    path = PINGTAN / "jjf_2015_80442.txt"
+    if not path.exists():
+        pytest.skip(f"{path} not available")
+    report = read_report(path)
+    facts = extract_facts(report, split_sections(report))
+    running = by_key([f for f in facts if f.source == "table"])[("proactive_disclosures", "cumulative")]
+    assert running.value == 407 and report.text[running.start:running.end] == "407"
+    assert "99" in running.note
+    table_year = by_key([f for f in facts if f.source == "table"])[("proactive_disclosures", "")]
+    assert table_year.value is None  # the year's figure is the prose's (99), cited there
