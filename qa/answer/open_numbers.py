@@ -153,29 +153,65 @@ def _running_clauses(view: str, spans: list[tuple[int, int]], new_sentence: list
     return out
 
 
+def english_groups(query: Query, report_view: str) -> dict[str, tuple[str, ...]]:
+    """An English question's content words, each with the Chinese words (CC-CEDICT) it may stand for
+    that this report writes: bulletin → (简报,), compile → (编制,), forum → (论坛,). Words the English
+    term list already put in Chinese, unit words (issues, batches) and the agency's name are left out."""
+    if query.language not in ("en", "mixed"):
+        return {}
+    from qa.answer.cedict import chinese_words, en_words, stem
+
+    view = query.question.lower()
+    for mention in query.agency_mentions:
+        view = view.replace(mention.lower(), " ")
+    for pattern, _ in _en_terms():
+        view = pattern.sub(" ", view)
+    view = re.sub(r"\bhow many \w+|\bpingtan\b", " ", view)
+    return {f"~{word}": tuple(zh for zh in chinese_words().get(stem(word), ()) if len(zh) <= 4 and zh in report_view)
+            for word in dict.fromkeys(en_words(view))}
+
+
+def _weights(rc: ReportClauses, wanted: set[str], groups: dict[str, tuple[str, ...]]) -> dict[str, float]:
+    """Each wanted word's weight: a bigram's rarity in the report (the rarest when it is absent); an
+    English word's: its rarest Chinese form's, or half the rarest when the report writes none."""
+    rare = max(rc.idf.values(), default=1.0)
+    weights = {g: rc.idf.get(g, rare) for g in wanted}
+    for key, forms in groups.items():
+        grams = [f[i:i + 2] for f in forms for i in range(len(f) - 1)]
+        weights[key] = max((rc.idf.get(g, rare) for g in grams), default=rare / 2)
+    return weights
+
+
+def _clause_words(rc: ReportClauses, i: int, wanted: set[str], groups: dict[str, tuple[str, ...]]) -> set[str]:
+    start, end = rc.spans[i]
+    clause = rc.view[start:end]
+    return (wanted & rc.grams[i]) | {key for key, forms in groups.items() if any(f in clause for f in forms)}
+
+
 def find_hits(query: Query, store: Store, report_id: str, wanted: set[str]) -> list[Hit]:
     """Every count of the report in a clause that shares enough of the question's words, scored.
     Words are weighted by how rare they are among the report's clauses (受理 says more than 政府信息
     公开, which every clause of such a report repeats); the sentence's earlier clauses count less
     (they often name what the number counts: “行政执法公示”专栏…，今年共公开632条信息)."""
     rc = report_clauses(store, report_id)
+    groups = english_groups(query, rc.view)
+    weights = _weights(rc, wanted, groups)
     units = wanted_units(query.question)
     running = asks_running_total(query.question)
-    rare = max(rc.idf.values(), default=1.0)
-    total = sum(rc.idf.get(g, rare) for g in wanted)
+    total = sum(weights.values())
     # the question's words for a unit (金额, 小时, 人数) are answered by a number in that unit
-    unit_weight = sum(rc.idf.get(g, rare) for g in wanted & unit_word_bigrams(query.question)) if units else 0.0
+    unit_weight = sum(weights[g] for g in wanted & unit_word_bigrams(query.question)) if units else 0.0
     hits = []
     sentence: set[str] = set()  # the question's words in the sentence's earlier clauses
     for i, (start, end) in enumerate(rc.spans):
         if rc.new_sentence[i]:
             sentence = set()
-        own = wanted & rc.grams[i]
+        own = _clause_words(rc, i, wanted, groups)
         context = sentence - own
         sentence |= own
         if not own:
             continue
-        weight = sum(rc.idf[g] for g in own) + CONTEXT_WEIGHT * sum(rc.idf[g] for g in context)
+        weight = sum(weights[g] for g in own) + CONTEXT_WEIGHT * sum(weights[g] for g in context)
         if len(own | context) < MIN_SHARED or weight + unit_weight < MIN_SHARE * total:
             continue
         if rc.running[i] is not None and rc.running[i] != running:
