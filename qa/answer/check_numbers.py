@@ -50,10 +50,10 @@ class NumberCheck(BaseModel):
     unit: str = Field(default="", description="Unit written after it (份, 件 …).")
     cited: list[int] = Field(default_factory=list, description="1-based source numbers the number is tied to.")
     outcome: Outcome = Field(description="source / fact / found_uncited / corrected / contradicted / unsupported / uncited.")
+    replacement: Optional[str] = None  # the text written instead, when corrected
     source: Optional[int] = Field(default=None, description="1-based source that states the value (or whose report's fact does).")
     metric: Optional[str] = Field(default=None, description="Metric named by the words around the number, if any.")
     expected: Optional[float] = Field(default=None, description="The value the source or fact states, when contradicted.")
-    replacement: Optional[str] = Field(default=None, description="Text written instead, when corrected.")
     evidence: str = Field(default="", description="Where the value was found, or why it failed.")
 
 class VerificationResult(BaseModel):

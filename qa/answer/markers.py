@@ -43,7 +43,9 @@ def spans(text: str, ends: str) -> list[tuple[int, int]]:
     while i < n:
         if text[i] in ends and not (text[i] == "." and i + 1 < n and not text[i + 1].isspace()):
             j = i + 1
-            while True:  # swallow "。[1][2]" — markers after the punctuation cite what came before
+            # swallow "。[1][2]" — markers after the punctuation cite what came before; a marker
+            # opening a line ("\n[2] …", a quoted list) cites what follows it
+            while text[i] != "\n":
                 k = j
                 while k < n and text[k] in " \t":
                     k += 1

@@ -112,7 +112,7 @@ def invented_numbers(answer: Answer) -> list[str]:
     if not unverified:
         return []
     known = _known_values(answer)
-    return [c.raw for c in unverified if not _rounds_to_known(c, known)]
+    return [c.shown for c in unverified if not _rounds_to_known(c, known)]
 
 
 def _known_values(answer: Answer) -> list[float]:
@@ -148,7 +148,6 @@ def _in(value: float, values) -> bool:
 
 def _rounds_to_known(c: NumberCheck, known: list[float]) -> bool:
     """Equal to a known value, or a rounding of one (7730.3 for 7730.28)."""
-    digits = re.search(r"\d+(?:\.(\d+))?", c.raw.replace(",", ""))
-    decimals = len(digits.group(1)) if digits and digits.group(1) else 0
+    decimals = len(c.shown.split(".")[1]) if re.fullmatch(r"[\d,]+\.\d+", c.shown) else 0
     tol = 0.5 * 10 ** -decimals + 1e-9 if decimals else 0.0
     return _in(c.value, known) or any(tol and abs(abs(c.value) - abs(v)) <= tol for v in known)
