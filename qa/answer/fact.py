@@ -65,11 +65,13 @@ def fact_answer(query: Query, store: Store) -> Optional[Answer]:
     cites = unique_citations([fact_citation(f, store) for f in (parts or readable)[:MAX_LISTED]])
     # one line per distinct statement: a prose sentence and a table cell saying the same thing share it
     lines = list(dict.fromkeys(_fact_line(f, english, derived=bool(parts)) for f in readable))[:MAX_LISTED]
-    if len(readable) > MAX_LISTED:
-        lines.append(f"… {len(readable) - MAX_LISTED} more" if english else f"……另有{len(readable) - MAX_LISTED}条")
+    omitted = len(readable) - MAX_LISTED
+    if omitted > 0:  # said in a note: the text holds only numbers its citations state
+        lines.append("…" if english else "……")
     change = _change_line(readable, english) if query.intent == "compare" else None
     text = "\n".join(lines + ([change] if change else []))
-    warnings = [f.note for f in facts if f.status != "ok" and f.note]
+    warnings = [f"{omitted} more statements not listed" if english else f"另有{omitted}条未列出"] if omitted > 0 else []
+    warnings += [f.note for f in facts if f.status != "ok" and f.note]
     warnings += [("the same report also states " if english else "同一报告另称：") + f"{format_value(f, english)} "
                  f"({'table' if f.source == 'table' else 'text'}: “{' '.join(f.quote.split())[:60]}”)" for f in also]
     first = readable[0]
