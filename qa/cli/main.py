@@ -158,18 +158,16 @@ def doctor(
     rebuild: bool = typer.Option(False, "--rebuild", help="Re-create the vector index from the stored reports."),
 ):
     """Check that the facts table and the vector store agree; repair what does not."""
+    from qa.doctor import check_integrity
     from qa.ingest import doctor as run_doctor
     from qa.ingest import open_store
-    from qa.store import damaged_message
 
     store = open_store()
-    problems = store.integrity_problems()  # PRAGMA quick_check: random bytes inside pass every other check
-    if problems:
-        _fail(damaged_message(store.path, "; ".join(problems)))
     if rebuild:
         from qa.index import rebuild_index
         from qa.settings import get_settings
 
+        check_integrity(store)  # the library doctor checks it itself
         chunks = rebuild_index(get_settings(), store)
         _console().print(f"vector index re-created: {chunks} chunks of {store.count_reports()} reports")
         return
@@ -178,6 +176,12 @@ def doctor(
     console.print(doctor_table(report))
     for path in report.reports_reindexed:
         console.print(f"re-indexed {path}", markup=False)
+    for stale in report.stale_reports[:20]:
+        console.print(f"stale ({stale.change}): {stale.path}", markup=False)
+    if report.stale_reports:
+        more = len(report.stale_reports) - 20
+        console.print(("… and %d more: " % more if more > 0 else "") + "`qa ingest` of their files reads them again",
+                      markup=False)
     console.print("[green]consistent[/green]" if report.ok else
                   ("[yellow]problems found[/yellow]" if check_only else "[green]repaired[/green]"))
     if check_only and not report.ok:
@@ -196,6 +200,9 @@ def doctor_table(report):
         table.add_row(check, str(n), "[green]ok[/green]" if not n else "[yellow]problem[/yellow]")
     # not a problem: facts come first, vectors after (the next retrieval question or repair adds them)
     table.add_row("reports awaiting vectors", str(report.vectors_pending), "[green]ok[/green]")
+    stale = len(report.stale_reports)  # read by another extractor: their facts may be out of date
+    table.add_row("reports read by another extractor", str(stale),
+                  "[yellow]stale[/yellow]" if stale else "[green]ok[/green]")
     return table
 
 
