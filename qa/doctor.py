@@ -9,10 +9,9 @@ from typing import Optional
 
 from pydantic import BaseModel, Field
 
-from qa.ingest import _clean_pending, open_store, stored_extraction
 from qa.settings import Settings, get_settings
 from qa.store import Store, StoreUnavailable, damaged_message
-from qa.versions import current_extraction, extraction_change
+from qa.versions import current_extraction, extraction_change, stored_extraction
 
 
 class StaleReport(BaseModel):
@@ -56,6 +55,7 @@ def doctor(settings: Optional[Settings] = None, repair: bool = True) -> DoctorRe
     reports left pending by an older qa, orphan rows, vectors missing (added) or orphaned
     (deleted); list the stale reports. A damaged qa.sqlite raises StoreUnavailable."""
     from qa.index import embed_missing, get_index
+    from qa.ingest import _clean_pending, open_store  # qa.ingest re-exports this module's names
 
     settings = settings or get_settings()
     store = open_store(settings)

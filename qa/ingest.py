@@ -25,8 +25,9 @@ from pydantic import BaseModel, Field
 from qa.read.report import SUPPORTED_SUFFIXES, ReadError, read_report
 from qa.settings import Settings, get_settings
 from qa.store import Store
+from qa.doctor import DoctorReport, StaleReport, doctor  # noqa: F401 — re-exported: `qa doctor` lived here
 from qa.types import Chunk, Fact, Report, Section, StoredReport
-from qa.versions import Extraction, current_extraction, extraction_change
+from qa.versions import Extraction, current_extraction, extraction_change, stored_extraction
 
 
 class IngestResult(BaseModel):
@@ -264,11 +265,6 @@ def _plan(report: Report, store: Store, replace: bool, overridden: bool, extract
     return None, [], warnings, reread
 
 
-def stored_extraction(stored: StoredReport) -> Extraction:
-    """What read a stored report (nothing recorded: an older qa)."""
-    return Extraction(version=stored.extractor_version, settings=stored.extraction_settings or "")
-
-
 def _same_file(stored_path: str, path: str) -> bool:
     return stored_path == path or Path(stored_path).resolve() == Path(path)
 
@@ -359,11 +355,3 @@ def ensure_seeded(settings: Optional[Settings] = None, announce: bool = True) ->
 def _only_seeds(store: Store, seeds_dir: Path) -> bool:
     """The store is empty or holds seed reports only (a first use interrupted by an older qa)."""
     return not store.has_reports_outside([str(seeds_dir.resolve()), str(seeds_dir)])
-
-
-def doctor(settings: Optional[Settings] = None, repair: bool = True):
-    """Check (and repair) the store: see `qa.doctor.doctor` (a module of its own, kept importable
-    from here)."""
-    from qa.doctor import doctor as run_doctor
-
-    return run_doctor(settings, repair)

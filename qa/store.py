@@ -72,11 +72,17 @@ class Store:
             raise StoreUnavailable(damaged_message(path, exc)) from exc
 
     def integrity_problems(self) -> list[str]:
-        """What `PRAGMA quick_check` finds wrong (empty: the file is sound). Reads every page."""
+        """What `PRAGMA quick_check` finds wrong (empty: the file is sound). Reads every page, so a
+        sound result is remembered until the store is written (`qa doctor` asks twice)."""
+        version = (self.db.execute("PRAGMA data_version").fetchone()[0], self.db.total_changes)
+        if getattr(self, "_sound_at", None) == version:
+            return []
         try:
             rows = [r[0] for r in self.db.execute("PRAGMA quick_check(5)")]
         except sqlite3.DatabaseError as exc:
             return [str(exc)]
+        if rows == ["ok"]:
+            self._sound_at = version
         return [] if rows == ["ok"] else rows
 
     def close(self) -> None:

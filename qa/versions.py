@@ -15,6 +15,8 @@ from typing import Optional
 
 from pydantic import BaseModel, Field
 
+from qa.types import StoredReport
+
 EXTRACTOR_VERSION = 1
 
 # Settings that change what is stored for a report (not the LLM, the embedder — the vector
@@ -35,6 +37,11 @@ def current_extraction(settings) -> Extraction:
     """What this qa, with these settings, would record for a report it reads now."""
     values = {name: getattr(settings, name) for name in EXTRACTION_SETTINGS}
     return Extraction(version=EXTRACTOR_VERSION, settings=json.dumps(values, sort_keys=True))
+
+
+def stored_extraction(stored: StoredReport) -> Extraction:
+    """What read a stored report (nothing recorded: an older qa)."""
+    return Extraction(version=stored.extractor_version, settings=stored.extraction_settings or "")
 
 
 def extraction_change(stored: Extraction, current: Extraction) -> str:

@@ -158,16 +158,18 @@ def doctor(
     rebuild: bool = typer.Option(False, "--rebuild", help="Re-create the vector index from the stored reports."),
 ):
     """Check that the facts table and the vector store agree; repair what does not."""
-    from qa.doctor import check_integrity
     from qa.ingest import doctor as run_doctor
     from qa.ingest import open_store
+    from qa.store import damaged_message
 
     store = open_store()
+    problems = store.integrity_problems()  # PRAGMA quick_check: random bytes inside pass every other check
+    if problems:
+        _fail(damaged_message(store.path, "; ".join(problems)))
     if rebuild:
         from qa.index import rebuild_index
         from qa.settings import get_settings
 
-        check_integrity(store)  # the library doctor checks it itself
         chunks = rebuild_index(get_settings(), store)
         _console().print(f"vector index re-created: {chunks} chunks of {store.count_reports()} reports")
         return
