@@ -132,6 +132,39 @@ class Fact(BaseModel):
     note: str = Field(default="", description="Why a cell is unparsed or flagged.")
 
 
+class StoredReport(BaseModel):
+    """A report as the store returns it: its place and meta, and how it was read. The text is
+    filled only by the store methods that read it (`report_texts`)."""
+
+    id: str = Field(description="Content hash of the original text (Report.id).")
+    path: str = Field(default="", description="Absolute path of the file it was read from.")
+    title: str = Field(default="", description="First heading line of the report, original script.")
+    agency: Optional[str] = Field(default=None, description="Canonical agency name (None: not stated).")
+    year: Optional[int] = Field(default=None, description="The year reported on.")
+    region: Optional[str] = Field(default=None, description="Province/city/district of the agency, if known.")
+    level: Optional[str] = Field(default=None, description="central / province / city / district / county.")
+    template: str = Field(default="prose", description="Reporting format: prose / t2019 / t2021.")
+    script: str = Field(default="simplified", description="simplified or traditional.")
+    source_format: str = Field(default="txt", description="txt / html / pdf / docx.")
+    page_starts: list[int] = Field(default_factory=list, description="Offset where each PDF page starts.")
+    boilerplate: list[tuple[int, int]] = Field(default_factory=list,
+                                               description="Spans of boilerplate excluded from chunks and facts.")
+    text: str = Field(default="", description="The original text ('' unless the store method reads it).")
+    extractor_version: Optional[int] = Field(
+        default=None, description="qa.versions.EXTRACTOR_VERSION it was read with (None: not recorded — stale).")
+    extraction_settings: str = Field(
+        default="", description="JSON of the extraction settings it was read with ('' : not recorded — stale).")
+
+    # The store returned dicts before: row["agency"] and row.get("year") keep working.
+    def __getitem__(self, key: str):
+        if key not in type(self).model_fields:
+            raise KeyError(key)
+        return getattr(self, key)
+
+    def get(self, key: str, default=None):
+        return getattr(self, key) if key in type(self).model_fields else default
+
+
 class Query(BaseModel):
     """The question as understood: what it asks about, before any lookup."""
 
