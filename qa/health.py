@@ -55,7 +55,7 @@ def doctor(settings: Optional[Settings] = None, repair: bool = True) -> DoctorRe
     reports left pending by an older qa, orphan rows, vectors missing (added) or orphaned
     (deleted); list the stale reports. A damaged qa.sqlite raises StoreUnavailable."""
     from qa.index import embed_missing, get_index
-    from qa.ingest import _clean_pending, open_store  # qa.ingest re-exports this module's names
+    from qa.ingest import _clean_pending, open_store
 
     settings = settings or get_settings()
     store = open_store(settings)

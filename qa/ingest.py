@@ -25,7 +25,6 @@ from pydantic import BaseModel, Field
 from qa.read.report import SUPPORTED_SUFFIXES, ReadError, read_report
 from qa.settings import Settings, get_settings
 from qa.store import Store
-from qa.health import DoctorReport, StaleReport, doctor  # noqa: F401 — re-exported: `qa doctor` lived here
 from qa.types import Chunk, Fact, Report, Section, StoredReport
 from qa.versions import Extraction, current_extraction, extraction_change, stored_extraction
 

@@ -13,7 +13,8 @@ import pytest
 
 import qa.versions
 from conftest import ROOT, seed
-from qa.ingest import doctor, ingest, open_store
+from qa.health import doctor
+from qa.ingest import ingest, open_store
 from qa.schema import MIGRATIONS, StoreVersionError
 from qa.settings import Settings
 from qa.store import Store
