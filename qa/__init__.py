@@ -18,7 +18,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from qa.answer.analysis import Analysis
     from qa.answer.audit import AuditResult
     from qa.eval import EvalReport
-    from qa.ingest import DoctorReport, IngestResult
+    from qa.health import DoctorReport
+    from qa.ingest import IngestResult
     from qa.settings import Settings
     from qa.types import Answer, Fact, Mode
 
@@ -143,7 +144,7 @@ def doctor(*, repair: bool = True, rebuild: bool = False, settings: Optional[Set
     >>> qa.doctor(repair=False).ok
     True
     """
-    from qa.ingest import doctor as _doctor
+    from qa.health import doctor as _doctor
 
     if rebuild:
         from qa.index import rebuild_index

@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from typing import Optional
 
+from pydantic import BaseModel, Field
+
 from qa.normalize import matching_view
 from qa.store import Store
 from qa.types import Report
@@ -32,15 +34,23 @@ def similarity(a: set[str], b: set[str]) -> float:
     return len(a & b) / len(a | b)
 
 
-def find_duplicate(report: Report, store: Store) -> Optional[dict]:
+class Duplicate(BaseModel):
+    """A stored report found to be the same report as the one being ingested."""
+
+    id: str = Field(description="The stored report's id.")
+    path: str = Field(description="The file it was read from.")
+    similarity: float = Field(description="Jaccard similarity of the two texts' 4-gram sets (≥ THRESHOLD).")
+
+
+def find_duplicate(report: Report, store: Store) -> Optional[Duplicate]:
     """A stored report (other path) with the same agency and year (both possibly unknown) and
     nearly the same text."""
     mine = None
     for other in store.report_texts(report.agency, report.year):
-        if other["id"] == report.id or other["path"] == report.path:
+        if other.id == report.id or other.path == report.path:
             continue
         mine = mine if mine is not None else shingles(report.text, report.boilerplate)
-        score = similarity(mine, shingles(other["text"]))
+        score = similarity(mine, shingles(other.text))
         if score >= THRESHOLD:
-            return {**other, "similarity": score}
+            return Duplicate(id=other.id, path=other.path, similarity=score)
     return None

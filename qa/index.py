@@ -170,7 +170,7 @@ def embed_missing(store, index: VectorIndex, report_ids: Optional[Iterable[str]]
         info = store.report_info(rid)
         if not info:  # removed meanwhile by another process
             continue
-        report = Report(id=rid, path=info["path"], agency=info["agency"], year=info["year"], text="")
+        report = Report(id=rid, path=info.path, agency=info.agency, year=info.year, text="")
         batch.append((report, store.chunks_of(rid)))
         if sum(len(chunks) for _, chunks in batch) >= EMBED_BATCH_CHUNKS:
             flush()
@@ -186,7 +186,7 @@ def adopt_collection(store, index: VectorIndex) -> None:
     if store.get_meta("collection") == name:
         return
     if index.count() == 0:
-        store.mark_unembedded(r["id"] for r in store.reports())
+        store.mark_unembedded(store.report_ids())
     store.set_meta("collection", name)
 
 
@@ -244,7 +244,7 @@ def rebuild_index(settings: Settings, store) -> int:
         by_report.setdefault(chunk_id.split(":")[0], []).append(chunk_id)
     for report_id, ids in by_report.items():
         info = store.report_info(report_id)
-        report = Report(id=report_id, path=info["path"], agency=info["agency"], year=info["year"], text="")
+        report = Report(id=report_id, path=info.path, agency=info.agency, year=info.year, text="")
         index.add(report, list(store.chunks_by_id(ids).values()))
     return sum(len(ids) for ids in by_report.values())
 

@@ -25,12 +25,14 @@ from pydantic import BaseModel, Field
 from qa.read.report import SUPPORTED_SUFFIXES, ReadError, read_report
 from qa.settings import Settings, get_settings
 from qa.store import Store
-from qa.types import Chunk, Fact, Report, Section
+from qa.types import Chunk, Fact, Report, Section, StoredReport
+from qa.versions import Extraction, current_extraction, extraction_change, stored_extraction
 
 
 class IngestResult(BaseModel):
     path: str
-    status: str = Field(description="added / replaced / unchanged / duplicate / error / skipped")
+    status: str = Field(description="added / replaced / reread (unchanged file, read again by another extractor "
+                                    "version or settings) / unchanged / duplicate / error / skipped")
     report_id: str = ""
     agency: Optional[str] = None
     year: Optional[int] = None
@@ -211,7 +213,8 @@ def _write_one(path: Path, prepared: Prepared | IngestResult, store: Store, sett
     if isinstance(prepared, IngestResult):
         return prepared
     report = prepared.report
-    refused, targets, warnings = _plan(report, store, replace, overridden)
+    extraction = current_extraction(settings)
+    refused, targets, warnings, reread = _plan(report, store, replace, overridden, extraction)
     if refused:
         return refused
     prepared = _analyse(prepared, settings)
@@ -220,16 +223,19 @@ def _write_one(path: Path, prepared: Prepared | IngestResult, store: Store, sett
                             message=f"{path}: not a report (no agency, no year, no sections): "
                                     f"give --agency and --year to ingest it anyway")
     removed = store.write_report(report, prepared.sections, prepared.chunks, prepared.facts, prepared.tokens,
-                                 replace=targets)
-    return IngestResult(path=report.path, status="replaced" if removed else "added", report_id=report.id,
+                                 replace=targets, extraction=extraction)
+    status = "reread" if reread else "replaced" if removed else "added"
+    message = f"{report.path}: read again ({reread})" if reread else ""
+    return IngestResult(path=report.path, status=status, message=message, report_id=report.id,
                         agency=report.agency, year=report.year, template=report.template.value,
                         sections=len(prepared.sections), chunks=len(prepared.chunks), facts=len(prepared.facts),
                         warnings=report.warnings + warnings)
 
 
-def _plan(report: Report, store: Store, replace: bool, overridden: bool
-          ) -> tuple[Optional[IngestResult], list[str], list[str]]:
-    """(refusal or None, stored reports this one replaces, warnings) for one report."""
+def _plan(report: Report, store: Store, replace: bool, overridden: bool, extraction: Extraction
+          ) -> tuple[Optional[IngestResult], list[str], list[str], str]:
+    """(refusal or None, stored reports this one replaces, warnings, what changed since this
+    unchanged file was read: '' when it is read for the first time) for one report."""
     from qa.dedup import find_duplicate
 
     def refuse(status: str, message: str) -> IngestResult:
@@ -237,22 +243,25 @@ def _plan(report: Report, store: Store, replace: bool, overridden: bool
                             year=report.year, template=report.template.value, message=message)
 
     stored = store.report_info(report.id) if store.is_complete(report.id) else None
-    if stored and _same_file(stored["path"], report.path) and not overridden:
-        return refuse("unchanged", f"{report.path}: unchanged"), [], []
-    if stored and not _same_file(stored["path"], report.path) and not replace and Path(stored["path"]).exists():
-        return refuse("duplicate", f"{report.path}: same content as {stored['path']}, kept"), [], []
+    reread = ""
+    if stored and _same_file(stored.path, report.path) and not overridden:
+        reread = extraction_change(stored_extraction(stored), extraction)
+        if not reread:
+            return refuse("unchanged", f"{report.path}: unchanged"), [], [], ""
+    if stored and not _same_file(stored.path, report.path) and not replace and Path(stored.path).exists():
+        return refuse("duplicate", f"{report.path}: same content as {stored.path}, kept"), [], [], ""
     duplicate = find_duplicate(report, store)
     if duplicate and not replace:
-        return refuse("duplicate", f"{report.path}: same report as {duplicate['path']} "
-                                   f"({duplicate['similarity']:.0%} alike): not ingested again; "
-                                   f"`qa ingest --replace` makes this version replace it"), [], []
+        return refuse("duplicate", f"{report.path}: same report as {duplicate.path} "
+                                   f"({duplicate.similarity:.0%} alike): not ingested again; "
+                                   f"`qa ingest --replace` makes this version replace it"), [], [], ""
     same_year = [r for r in store.same_agency_year(report.agency, report.year)
-                 if r["id"] != report.id and not _same_file(r["path"], report.path)]
+                 if r.id != report.id and not _same_file(r.path, report.path)]
     if replace:
-        return None, [r["id"] for r in same_year] + ([duplicate["id"]] if duplicate else []), []
-    warnings = [f"conflict: {report.agency} {report.year} is also reported by {r['path']}: answers may "
+        return None, [r.id for r in same_year] + ([duplicate.id] if duplicate else []), [], reread
+    warnings = [f"conflict: {report.agency} {report.year} is also reported by {r.path}: answers may "
                 f"differ between them; keep one with `qa ingest --replace` or `qa remove`" for r in same_year]
-    return None, [], warnings
+    return None, [], warnings, reread
 
 
 def _same_file(stored_path: str, path: str) -> bool:
@@ -285,7 +294,7 @@ def _clean_pending(store: Store) -> None:
         store.delete_report(rid)
 
 
-def remove(refs: Iterable[str] | str, settings: Optional[Settings] = None) -> tuple[list[dict], list[str]]:
+def remove(refs: Iterable[str] | str, settings: Optional[Settings] = None) -> tuple[list[StoredReport], list[str]]:
     """Remove stored reports named by path or id (prefix). Returns (removed reports, refs not found)."""
     settings = settings or get_settings()
     store = open_store(settings)
@@ -296,7 +305,7 @@ def remove(refs: Iterable[str] | str, settings: Optional[Settings] = None) -> tu
         if not found:
             unknown.append(str(ref))
         for info in found:
-            store.delete_report(info["id"])
+            store.delete_report(info.id)
             removed.append(info)
     if removed:  # best effort now; a vector store that is down is cleaned by the next ingest or doctor
         from qa.index import IndexUnavailable, embed_missing, get_index
@@ -345,41 +354,3 @@ def ensure_seeded(settings: Optional[Settings] = None, announce: bool = True) ->
 def _only_seeds(store: Store, seeds_dir: Path) -> bool:
     """The store is empty or holds seed reports only (a first use interrupted by an older qa)."""
     return not store.has_reports_outside([str(seeds_dir.resolve()), str(seeds_dir)])
-
-
-class DoctorReport(BaseModel):
-    pending_removed: int = 0
-    orphan_rows: dict[str, int] = Field(default_factory=dict)
-    vectors_missing: int = 0
-    vectors_pending: int = Field(default=0, description="Reports whose vectors are still to be added (facts-first "
-                                                        "ingest): normal, not a problem; repair adds them.")
-    vectors_orphaned: int = 0
-    reports_reindexed: list[str] = Field(default_factory=list)
-    ok: bool = True
-
-
-def doctor(settings: Optional[Settings] = None, repair: bool = True) -> DoctorReport:
-    """Check (and repair) that SQLite and the vector store agree, chunk for chunk: reports left
-    pending by an older qa, orphan rows, vectors missing (added) or orphaned (deleted)."""
-    from qa.index import embed_missing, get_index
-
-    settings = settings or get_settings()
-    store = open_store(settings)
-    index = get_index(settings)
-    out = DoctorReport(pending_removed=len(store.pending_ids()), orphan_rows=store.orphan_rows())
-    chunk_ids = store.chunk_ids()
-    waiting = set(store.unembedded())
-    vector_ids = set(index.collection.get(include=[])["ids"])
-    missing = {cid for cid in chunk_ids - vector_ids if cid.split(":")[0] not in waiting}
-    orphaned = vector_ids - chunk_ids
-    out.vectors_missing, out.vectors_orphaned, out.vectors_pending = len(missing), len(orphaned), len(waiting)
-    out.ok = not (out.pending_removed or any(out.orphan_rows.values()) or missing or orphaned)
-    if repair and not (out.ok and not waiting):
-        _clean_pending(store)
-        store.delete_orphans()
-        if orphaned:
-            index.collection.delete(ids=sorted(orphaned))
-        store.mark_unembedded({cid.split(":")[0] for cid in missing})
-        for rid in embed_missing(store, index):
-            out.reports_reindexed.append(store.report_info(rid)["path"])
-    return out

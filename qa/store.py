@@ -5,8 +5,10 @@ also removes the version it replaces, so readers see either the old report or th
 never neither. Its vectors come after: `reports.vectors` is 0 until they are in Chroma (the
 report is answered by facts and BM25 meanwhile), and the vectors of replaced reports wait in
 `stale_vectors` until they are deleted from Chroma. Status 'pending' only exists in stores
-written by older versions (removed on the next ingest or `qa doctor`). Schema changes are
-small migration functions applied in order.
+written by older versions (removed on the next ingest or `qa doctor`). Each report records
+the extractor version and settings that read it (`qa.versions`). Reports come back as
+`StoredReport` models; the schema — named migrations, and column lists derived from the
+models — is `qa.schema`.
 """
 
 from __future__ import annotations
@@ -17,62 +19,12 @@ import time
 from pathlib import Path
 from typing import Iterable, Optional
 
-from qa.types import Chunk, Fact, Report, Section
-
-
-def _m1(db: sqlite3.Connection) -> None:
-    db.executescript(
-        """
-        CREATE TABLE reports (
-            id TEXT PRIMARY KEY, path TEXT, title TEXT, agency TEXT, year INTEGER, region TEXT,
-            level TEXT, template TEXT, script TEXT, source_format TEXT, text TEXT,
-            boilerplate TEXT, warnings TEXT, status TEXT NOT NULL, ingested_at REAL);
-        CREATE INDEX reports_agency_year ON reports(agency, year);
-        CREATE INDEX reports_path ON reports(path);
-        CREATE TABLE sections (
-            report_id TEXT, idx INTEGER, number TEXT, title TEXT, path TEXT, kind TEXT,
-            level INTEGER, start INTEGER, "end" INTEGER, PRIMARY KEY (report_id, idx));
-        CREATE TABLE chunks (
-            id TEXT PRIMARY KEY, report_id TEXT, section_index INTEGER, section_path TEXT,
-            section_kind TEXT, start INTEGER, "end" INTEGER, text TEXT);
-        CREATE INDEX chunks_report ON chunks(report_id);
-        CREATE VIRTUAL TABLE chunks_fts USING fts5(tokens, chunk_id UNINDEXED, report_id UNINDEXED);
-        CREATE TABLE facts (
-            report_id TEXT, agency TEXT, year INTEGER, metric TEXT, scope TEXT, value REAL,
-            unit TEXT, qualifier TEXT, section TEXT, source TEXT, start INTEGER, "end" INTEGER,
-            quote TEXT, quote_start INTEGER, quote_end INTEGER, status TEXT, note TEXT);
-        CREATE INDEX facts_lookup ON facts(metric, agency, year);
-        CREATE INDEX facts_report ON facts(report_id);
-        """
-    )
-
-
-def _m2(db: sqlite3.Connection) -> None:
-    db.execute("ALTER TABLE reports ADD COLUMN page_starts TEXT DEFAULT '[]'")
-
-
-def _m3(db: sqlite3.Connection) -> None:
-    # readers filter on status (and agency/year) on every question: never scan the report texts
-    db.execute("CREATE INDEX reports_status ON reports(status, agency, year)")
-
-
-def _m4(db: sqlite3.Connection) -> None:
-    # facts first, vectors after: existing reports already have their vectors
-    db.execute("ALTER TABLE reports ADD COLUMN vectors INTEGER NOT NULL DEFAULT 1")
-    db.execute("CREATE INDEX reports_vectors ON reports(vectors)")
-    db.execute("CREATE TABLE stale_vectors (report_id TEXT PRIMARY KEY)")
-    db.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)")
-
-
-MIGRATIONS = [_m1, _m2, _m3, _m4]
-
-
-class StoreVersionError(RuntimeError):
-    """The store was written by a newer qa whose schema this one does not know."""
-
-
-class StoreUnavailable(RuntimeError):
-    """qa.sqlite cannot be opened (damaged, or cannot be created); the message says what to do."""
+from qa.schema import (  # noqa: F401 — StoreUnavailable and StoreVersionError are imported from here
+    CHUNK_FIELDS, FACT_COLUMNS, REPORT_COLUMNS, SECTION_FIELDS, SECTION_RENAMES, STORED_COLUMNS,
+    StoreUnavailable, StoreVersionError, column_list, insert_sql, migrate, values_of,
+)
+from qa.types import Chunk, Fact, Report, Section, StoredReport
+from qa.versions import Extraction
 
 
 def damaged_message(path: Path, exc: BaseException) -> str:
@@ -105,10 +57,6 @@ def _connect(path: Path) -> tuple[sqlite3.Connection, bool]:
         except sqlite3.DatabaseError as exc:
             last = exc
     raise StoreUnavailable(f"cannot open {path} ({writable_error}; read-only: {last})") from last
-FACT_COLUMNS = [
-    "report_id", "agency", "year", "metric", "scope", "value", "unit", "qualifier", "section", "source",
-    "start", "end", "quote", "quote_start", "quote_end", "status", "note",
-]
 
 
 class Store:
@@ -119,33 +67,23 @@ class Store:
         try:
             if not self.read_only:
                 self.db.execute("PRAGMA synchronous=NORMAL")
-            self._migrate()
+            migrate(self.db, path, self.read_only)
         except sqlite3.DatabaseError as exc:
             raise StoreUnavailable(damaged_message(path, exc)) from exc
 
     def integrity_problems(self) -> list[str]:
-        """What `PRAGMA quick_check` finds wrong (empty: the file is sound). Reads every page."""
+        """What `PRAGMA quick_check` finds wrong (empty: the file is sound). Reads every page, so a
+        sound result is remembered until the store is written (`qa doctor` asks twice)."""
+        version = (self.db.execute("PRAGMA data_version").fetchone()[0], self.db.total_changes)
+        if getattr(self, "_sound_at", None) == version:
+            return []
         try:
             rows = [r[0] for r in self.db.execute("PRAGMA quick_check(5)")]
         except sqlite3.DatabaseError as exc:
             return [str(exc)]
+        if rows == ["ok"]:
+            self._sound_at = version
         return [] if rows == ["ok"] else rows
-
-    def _migrate(self) -> None:
-        if not self.read_only:
-            self.db.execute("CREATE TABLE IF NOT EXISTS migrations (version INTEGER PRIMARY KEY, applied_at REAL)")
-        done = {r[0] for r in self.db.execute("SELECT version FROM migrations")}
-        if done and max(done) > len(MIGRATIONS):
-            raise StoreVersionError(
-                f"{self.path} has schema version {max(done)}, newer than this qa ({len(MIGRATIONS)}): upgrade qa")
-        if self.read_only and len(done) < len(MIGRATIONS):
-            raise StoreUnavailable(f"{self.path} needs a schema upgrade but is read-only: "
-                                   "open it once where it can be written")
-        for version, migration in enumerate(MIGRATIONS, start=1):
-            if version not in done:
-                with self.db:
-                    migration(self.db)
-                    self.db.execute("INSERT INTO migrations VALUES (?, ?)", (version, time.time()))
 
     def close(self) -> None:
         self.db.close()
@@ -153,44 +91,27 @@ class Store:
     # ------------------------------------------------------------------ writing
     def write_report(
         self, report: Report, sections: list[Section], chunks: list[Chunk], facts: list[Fact],
-        tokens: dict[str, str], replace: Iterable[str] = (),
+        tokens: dict[str, str], replace: Iterable[str] = (), extraction: Optional[Extraction] = None,
     ) -> list[str]:
         """Write a report (answerable at once, vectors still to add) and, in the same transaction,
         remove the reports it replaces: any at its path or with its id, and the ids in `replace`.
+        `extraction`: what read it (None: not recorded, so the next ingest reads it again).
         Returns the ids removed; their vectors are queued in stale_vectors."""
         with self.db:
             old = list(dict.fromkeys([*self.replaced_ids(report), *replace]))
             for rid in old:
                 self._delete(rid)
-            self.db.execute(
-                "INSERT INTO reports (id, path, title, agency, year, region, level, template, script, "
-                "source_format, text, boilerplate, warnings, status, ingested_at, page_starts, vectors) "
-                "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,0)",
-                (report.id, report.path, report.title, report.agency, report.year, report.region, report.level,
-                 report.template.value, report.script, report.source_format, report.text,
-                 json.dumps(report.boilerplate), json.dumps(report.warnings, ensure_ascii=False), "complete",
-                 time.time(), json.dumps(report.page_starts)),
-            )
-            self.db.executemany(
-                "INSERT INTO sections VALUES (?,?,?,?,?,?,?,?,?)",
-                [(s.report_id, s.index, s.number, s.title, s.path, s.kind.value, s.level, s.start, s.end)
-                 for s in sections],
-            )
-            self.db.executemany(
-                "INSERT INTO chunks VALUES (?,?,?,?,?,?,?,?)",
-                [(c.id, c.report_id, c.section_index, c.section_path, c.section_kind.value, c.start, c.end, c.text)
-                 for c in chunks],
-            )
+            self.db.execute(insert_sql("reports", REPORT_COLUMNS), _report_values(report, extraction))
+            self.db.executemany(insert_sql("sections", [SECTION_RENAMES.get(f, f) for f in SECTION_FIELDS]),
+                                [values_of(s, SECTION_FIELDS) for s in sections])
+            self.db.executemany(insert_sql("chunks", CHUNK_FIELDS), [values_of(c, CHUNK_FIELDS) for c in chunks])
             # FTS rows share the chunk's rowid, so deleting a report's rows never scans the index
             self.db.executemany(
                 "INSERT INTO chunks_fts (rowid, tokens, chunk_id, report_id) "
                 "SELECT rowid, ?, id, report_id FROM chunks WHERE id = ?",
                 [(tokens[c.id], c.id) for c in chunks],
             )
-            self.db.executemany(
-                f"INSERT INTO facts VALUES ({','.join('?' * len(FACT_COLUMNS))})",
-                [tuple(_fact_row(f)) for f in facts],
-            )
+            self.db.executemany(insert_sql("facts", FACT_COLUMNS), [values_of(f, FACT_COLUMNS) for f in facts])
         return old
 
     def replaced_ids(self, report: Report) -> list[str]:
@@ -247,14 +168,13 @@ class Store:
         with self.db:
             self.db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
 
-    def find_reports(self, ref: str) -> list[dict]:
+    def find_reports(self, ref: str) -> list[StoredReport]:
         """Complete reports named by path (as stored or absolute) or by id / id prefix (≥ 6 chars)."""
         paths = {ref, str(Path(ref).expanduser().resolve())}
-        rows = self.db.execute(
-            f"SELECT id, path, agency, year FROM reports WHERE status = 'complete' AND "
-            f"(path IN ({','.join('?' * len(paths))}) OR (length(?) >= 6 AND id LIKE ? || '%'))",
+        return self._stored_reports(
+            f"status = 'complete' AND (path IN ({','.join('?' * len(paths))}) "
+            "OR (length(?) >= 6 AND id LIKE ? || '%'))",
             [*paths, ref, ref])
-        return [dict(r) for r in rows]
 
     def has_reports_outside(self, folders: list[str]) -> bool:
         """Whether any complete report was read from outside these folders (one indexed query)."""
@@ -266,13 +186,23 @@ class Store:
             args += [len(prefix), prefix]
         return self.db.execute(sql + " LIMIT 1", args).fetchone() is not None
 
-    def same_agency_year(self, agency: Optional[str], year: Optional[int]) -> list[dict]:
+    def same_agency_year(self, agency: Optional[str], year: Optional[int]) -> list[StoredReport]:
         """Complete reports of this agency and year (both must be known)."""
         if not agency or not year:
             return []
-        rows = self.db.execute(
-            "SELECT id, path FROM reports WHERE status = 'complete' AND agency = ? AND year = ?", (agency, year))
-        return [dict(r) for r in rows]
+        return self._stored_reports("status = 'complete' AND agency = ? AND year = ?", [agency, year])
+
+    def stale_reports(self, current: Extraction) -> list[StoredReport]:
+        """Complete reports read by another extractor version or with other extraction settings
+        than `current` (those stored by an older qa, which recorded neither, included)."""
+        return self._stored_reports(
+            "status = 'complete' AND (extractor_version IS NOT ? OR extraction_settings IS NOT ?) ORDER BY path",
+            [current.version, current.settings])
+
+    def _stored_reports(self, where: str, args: list, text: bool = False) -> list[StoredReport]:
+        columns = STORED_COLUMNS + (["text"] if text else [])
+        rows = self.db.execute(f"SELECT {column_list(columns)} FROM reports WHERE {where}", args)
+        return [_stored_report(r) for r in rows]
 
     def _delete(self, report_id: str) -> None:
         self.db.execute("INSERT OR IGNORE INTO stale_vectors VALUES (?)", (report_id,))
@@ -306,11 +236,9 @@ class Store:
             for table in ("sections", "chunks", "facts", "chunks_fts"):
                 self.db.execute(f"DELETE FROM {table} WHERE report_id NOT IN (SELECT id FROM reports)")
 
-    def report_texts(self, agency: Optional[str], year: Optional[int]) -> list[dict]:
-        rows = self.db.execute(
-            "SELECT id, path, text FROM reports WHERE status = 'complete' AND agency IS ? AND year IS ?",
-            (agency, year))
-        return [dict(r) for r in rows]
+    def report_texts(self, agency: Optional[str], year: Optional[int]) -> list[StoredReport]:
+        """Complete reports of this agency and year (either may be None), with their texts."""
+        return self._stored_reports("status = 'complete' AND agency IS ? AND year IS ?", [agency, year], text=True)
 
     def pending_ids(self) -> list[str]:
         return [r[0] for r in self.db.execute("SELECT id FROM reports WHERE status != 'complete'")]
@@ -321,12 +249,8 @@ class Store:
     def is_empty(self) -> bool:
         return self.db.execute("SELECT 1 FROM reports WHERE status = 'complete' LIMIT 1").fetchone() is None
 
-    def reports(self) -> list[dict]:
-        rows = self.db.execute(
-            "SELECT id, path, title, agency, year, region, level, template, script FROM reports "
-            "WHERE status = 'complete' ORDER BY agency, year"
-        )
-        return [dict(r) for r in rows]
+    def reports(self) -> list[StoredReport]:
+        return self._stored_reports("status = 'complete' ORDER BY agency, year", [])
 
     def agencies(self) -> list[str]:
         """Agencies of complete reports; cached until this or another connection writes."""
@@ -341,17 +265,10 @@ class Store:
         row = self.db.execute("SELECT text FROM reports WHERE id = ?", (report_id,)).fetchone()
         return row[0] if row else ""
 
-    def report_info(self, report_id: str) -> Optional[dict]:
-        row = self.db.execute(
-            "SELECT id, path, title, agency, year, template, page_starts, boilerplate FROM reports WHERE id = ?",
-            (report_id,)
-        ).fetchone()
-        if not row:
-            return None
-        info = dict(row)
-        info["page_starts"] = json.loads(info["page_starts"] or "[]")
-        info["boilerplate"] = [tuple(span) for span in json.loads(info["boilerplate"] or "[]")]
-        return info
+    def report_info(self, report_id: str) -> Optional[StoredReport]:
+        """The report with this id, complete or not (None: no such report)."""
+        found = self._stored_reports("id = ?", [report_id])
+        return found[0] if found else None
 
     def report_ids(self, agencies: Iterable[str] = (), years: Iterable[int] = ()) -> list[str]:
         where, args = _agency_year_filter("", agencies, years)
@@ -359,11 +276,7 @@ class Store:
 
     def sections_of(self, report_id: str) -> list[Section]:
         rows = self.db.execute("SELECT * FROM sections WHERE report_id = ? ORDER BY idx", (report_id,))
-        return [
-            Section(report_id=r["report_id"], index=r["idx"], number=r["number"], title=r["title"], path=r["path"],
-                    kind=r["kind"], level=r["level"], start=r["start"], end=r["end"])
-            for r in rows
-        ]
+        return [Section(**{f: r[SECTION_RENAMES.get(f, f)] for f in SECTION_FIELDS}) for r in rows]
 
     def chunks_by_id(self, ids: list[str]) -> dict[str, Chunk]:
         if not ids:
@@ -433,12 +346,24 @@ def _agency_year_filter(prefix: str, agencies: Iterable[str], years: Iterable[in
 
 
 def _chunk(r: sqlite3.Row) -> Chunk:
-    return Chunk(id=r["id"], report_id=r["report_id"], section_index=r["section_index"],
-                 section_path=r["section_path"], section_kind=r["section_kind"], text=r["text"],
-                 start=r["start"], end=r["end"])
+    return Chunk(**{f: r[f] for f in CHUNK_FIELDS})
 
 
-def _fact_row(f: Fact) -> list:
-    d = f.model_dump()
-    d["qualifier"] = f.qualifier.value
-    return [d[k] for k in FACT_COLUMNS]
+def _report_values(report: Report, extraction: Optional[Extraction]) -> tuple:
+    """The reports row of a report just read: complete (answerable), vectors still to add."""
+    values = dict(zip(Report.model_fields, values_of(report, list(Report.model_fields))))
+    for name in ("page_starts", "boilerplate", "warnings"):
+        values[name] = json.dumps(values[name], ensure_ascii=False)
+    extraction = extraction or Extraction()
+    values.update(status="complete", ingested_at=time.time(), vectors=0,
+                  extractor_version=extraction.version, extraction_settings=extraction.settings)
+    return tuple(values[c] for c in REPORT_COLUMNS)
+
+
+def _stored_report(r: sqlite3.Row) -> StoredReport:
+    # built without validation: the store wrote these rows from validated models
+    values = dict(r)
+    values["page_starts"] = json.loads(values["page_starts"] or "[]")
+    values["boilerplate"] = [tuple(span) for span in json.loads(values["boilerplate"] or "[]")]
+    values["extraction_settings"] = values["extraction_settings"] or ""
+    return StoredReport.model_construct(**values)

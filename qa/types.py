@@ -9,7 +9,7 @@ from __future__ import annotations
 from enum import Enum
 from typing import Literal, Optional
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 
 Mode = Literal["none", "local", "openai"]
@@ -89,20 +89,32 @@ class Section(Span):
 class Chunk(Span):
     """A piece of a section, the unit of retrieval (embedded and keyword-indexed)."""
 
-    id: str = Field(description="report_id:section_index:n, stable for the same report and settings.")
-    section_index: int = Field(description="Index of the section the chunk lies in.")
-    section_path: str = Field(description="Title path of the section the chunk lies in.")
-    section_kind: SectionKind = Field(description="Canonical kind of that section.")
-    text: str = Field(description="Original text of the chunk.")
+    model_config = ConfigDict(use_attribute_docstrings=True)  # each field's description is its docstring
+
+    id: str
+    """report_id:section_index:n, stable for the same report and settings."""
+    section_index: int
+    """Index of the section the chunk lies in."""
+    section_path: str
+    """Title path of the section the chunk lies in."""
+    section_kind: SectionKind
+    """Canonical kind of that section."""
+    text: str
+    """Original text of the chunk."""
 
 
-class Citation(BaseModel):
-    """Where an answer comes from: a quote of the original report, with its place."""
+class ReportRef(BaseModel):
+    """Which report something comes from: what citations and facts have in common."""
 
-    report_id: str = Field(description="Report quoted (content hash).")
-    path: str = Field(default="", description="File of the report.")
+    report_id: str = Field(description="Report it comes from (content hash).")
     agency: Optional[str] = Field(default=None, description="Canonical agency of the report (None: not stated).")
     year: Optional[int] = Field(default=None, description="Year the report is about.")
+
+
+class Citation(ReportRef):
+    """Where an answer comes from: a quote of the original report, with its place."""
+
+    path: str = Field(default="", description="File of the report.")
     section: str = Field(default="", description="Section title path.")
     quote: str = Field(description="Exact original text at [start, end).")
     start: int = Field(description="Start offset of the quote in the original text.")
@@ -110,12 +122,9 @@ class Citation(BaseModel):
     page: Optional[int] = Field(default=None, description="PDF page number, when known.")
 
 
-class Fact(BaseModel):
+class Fact(ReportRef):
     """One number a report states (or a table cell holds), with the text that states it."""
 
-    report_id: str = Field(description="Report stating the number.")
-    agency: Optional[str] = Field(default=None, description="Canonical agency of the report (None: not stated).")
-    year: Optional[int] = Field(default=None, description="Year the report is about.")
     metric: str = Field(description="Canonical metric id from qa/facts/metrics.toml.")
     value: Optional[float] = Field(description="The number; None when the cell could not be parsed.")
     unit: str = Field(default="", description="件/份/条/场/人次/万元/元/个 ...")
@@ -130,6 +139,53 @@ class Fact(BaseModel):
     quote_end: int = Field(description="End (exclusive) of the quote's span.")
     status: str = Field(default="ok", description="ok / unparsed / inconsistent.")
     note: str = Field(default="", description="Why a cell is unparsed or flagged.")
+
+
+class StoredReport(BaseModel):
+    """A report as the store returns it: its place and meta, and how it was read. The text is
+    filled only by the store methods that read it (`report_texts`)."""
+
+    model_config = ConfigDict(use_attribute_docstrings=True)  # each field's description is its docstring
+
+    id: str
+    """Content hash of the original text (Report.id)."""
+    path: str = ""
+    """Absolute path of the file it was read from."""
+    title: str = ""
+    """First heading line of the report, original script."""
+    agency: Optional[str] = None
+    """Canonical agency name (None: not stated)."""
+    year: Optional[int] = None
+    """The year reported on."""
+    region: Optional[str] = None
+    """Province/city/district of the agency, if known."""
+    level: Optional[str] = None
+    """central / province / city / district / county."""
+    template: str = "prose"
+    """Reporting format: prose / t2019 / t2021."""
+    script: str = "simplified"
+    """simplified or traditional."""
+    source_format: str = "txt"
+    """txt / html / pdf / docx."""
+    page_starts: list[int] = Field(default_factory=list)
+    """Offset where each PDF page starts."""
+    boilerplate: list[tuple[int, int]] = Field(default_factory=list)
+    """Spans of boilerplate excluded from chunks and facts."""
+    text: str = ""
+    """The original text ('' unless the store method reads it)."""
+    extractor_version: Optional[int] = None
+    """qa.versions.EXTRACTOR_VERSION it was read with (None: not recorded — stale)."""
+    extraction_settings: str = ""
+    """JSON of the extraction settings it was read with ('' : not recorded — stale)."""
+
+    # The store returned dicts before: row["agency"] and row.get("year") keep working.
+    def __getitem__(self, key: str):
+        if key not in type(self).model_fields:
+            raise KeyError(key)
+        return getattr(self, key)
+
+    def get(self, key: str, default=None):
+        return getattr(self, key) if key in type(self).model_fields else default
 
 
 class Query(BaseModel):

@@ -12,7 +12,8 @@ import time
 import pytest
 
 from conftest import CORPUS_PDF, CORPUS_TEXT, ROOT, SEEDS, TEMPLATE_DIR, seed
-from qa.ingest import doctor, ingest, open_store
+from qa.health import doctor
+from qa.ingest import ingest, open_store
 from qa.settings import Settings
 
 

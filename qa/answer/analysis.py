@@ -5,14 +5,7 @@ sentence or table row it came from) or a *computed* value (difference, percentag
 mean), which carries the formula and the rows it was computed from. A report that does not
 state a metric gives a row with status ``missing`` and value None: it is never counted as 0.
 
-One value per report (`report_rows`):
-  - the table cell of the asked scope (default: the row's 总计 / main column) wins over prose,
-    because the template table is the report's formal statistic; an ``ok`` cell wins over one
-    flagged ``inconsistent`` by the table's own arithmetic;
-  - when the same report states another value for the metric (prose 17 vs table 95), the row
-    keeps it in ``conflicts`` and the answer says so, with both citations;
-  - a metric the report states only as parts (行政诉讼 = 未经复议直接起诉 + 复议后起诉) is
-    their sum (status ``derived``), citing the parts.
+`report_rows` (qa.answer.rows) gives the one value per report every analysis is made of.
 
 Analyses: `trend` (one agency over years, with year-over-year changes), `compare` (agencies for
 one metric and year, with the difference when there are two), `zeros` ("which agencies reported
@@ -22,7 +15,7 @@ the metric; how many are missing is said, never filled in).
 `analysis_answer(query, store)` turns a compare/list query into an `Answer` whose text cites
 each stated value with ``[n]`` markers. Computed numbers are marked 计算/computed in the text and
 are also listed in `Answer.facts` as facts with ``source="computed"``, ``status="computed"``,
-the magnitude as written in the text, and the formula in ``note`` (so `qa.answer.verify.verify_answer`
+the magnitude as written in the text, and the formula in ``note`` (so `qa.answer.verify.verify`
 finds them as facts of the cited reports instead of flagging them as invented).
 """
 
@@ -34,39 +27,17 @@ from typing import Literal, Optional
 
 from pydantic import BaseModel, Field
 
-from qa.facts.common import vocabulary
+from qa.answer.rows import MAIN_SCOPES, AnalysisRow, RowStatus, any_approximate, report_rows  # noqa: F401
+from qa.answer.wording import format_value, metric_label, number_text as num, signed
 from qa.store import Store
 from qa.types import Answer, Citation, Fact, Qualifier, Query
 
-RowStatus = Literal["stated", "derived", "unreadable", "missing", "no_report"]
 Kind = Literal["trend", "compare", "zeros", "ranking", "total"]
-
-MAIN_SCOPES = ("total", "", "decisions", "amount", "in_force", "total_published", "items")
 ZERO_QUESTION = re.compile(
     r"为\s*0|为零|是\s*0|是零|0\s*件|零件|没有|未发生|\b(?:zero|none)\b|reported\s+(?:no|0)\b|\bno\s+\w+", re.I)
 TOTAL_QUESTION = re.compile(r"总计|合计|总共|共计|总数|加起来|\btotal\b|\bsum\b|altogether|combined", re.I)
 ACROSS = re.compile(r"各|所有|全部|\ball\b|\bevery\b|\bacross\b|\beach\b", re.I)
 RANK_QUESTION = re.compile(r"排名|排序|最多|最少|最高|最低|\brank|\bmost\b|\bleast\b|\bhighest\b|\blowest\b", re.I)
-
-
-class AnalysisRow(BaseModel):
-    report_id: Optional[str] = Field(default=None, description="Report the value comes from (None: no report).")
-    path: str = Field(default="", description="File of the report.")
-    agency: str = Field(description="Canonical agency name.")
-    year: Optional[int] = Field(default=None, description="Year reported on.")
-    metric: str = Field(description="Metric id (qa/facts/metrics.toml).")
-    scope: str = Field(default="", description="Table column / sub-kind of the value.")
-    value: Optional[float] = Field(default=None, description="The value; None when missing or unreadable — never 0.")
-    unit: str = ""
-    qualifier: Qualifier = Qualifier.exact
-    status: RowStatus = Field(description="stated / derived (sum of stated parts) / unreadable / missing / no_report.")
-    source: str = Field(default="", description="table / prose / parts.")
-    citation: Optional[Citation] = Field(default=None, description="Where the value is stated.")
-    part_citations: list[Citation] = Field(default_factory=list, description="Citations of the parts, when derived.")
-    facts: list[Fact] = Field(default_factory=list, description="The facts this row rests on.")
-    conflicts: list[tuple[float, str, Citation]] = Field(
-        default_factory=list, description="Other values the same report states for this metric: (value, source, citation).")
-    note: str = Field(default="", description="Flag from the table extractor (inconsistent / unparsed), or how derived.")
 
 
 class Computed(BaseModel):
@@ -96,116 +67,6 @@ class Analysis(BaseModel):
         return [r for r in self.rows if r.value is None]
 
 
-# ---------------------------------------------------------------------------- helpers
-
-def num(value: Optional[float], digits: int = 6) -> str:
-    """A stated or computed value, exactly as far as float allows (7730.28 stays 7730.28)."""
-    if value is None:
-        return "—"
-    if float(value).is_integer():
-        return str(int(value))
-    return f"{value:.{digits}f}".rstrip("0").rstrip(".")
-
-
-def signed(value: float, digits: int = 6) -> str:
-    """'+5', '−15' (U+2212 minus, so the sign is not a hyphen)."""
-    return ("+" if value > 0 else "−" if value < 0 else "±") + num(abs(value), digits)
-
-
-def _citation(f: Fact, store: Store, paths: dict) -> Citation:
-    from qa.answer.route import fact_citation
-
-    return fact_citation(f, store)
-
-
-def _rank(f: Fact) -> tuple:
-    status = {"ok": 0, "inconsistent": 1}.get(f.status, 2)
-    return (f.value is None, status, f.source != "table", f.start)
-
-
-def _main(facts: list[Fact], scope: Optional[str]) -> list[Fact]:
-    if scope:
-        return [f for f in facts if f.scope == scope]
-    for s in MAIN_SCOPES:
-        chosen = [f for f in facts if f.scope == s]
-        if s == "total":
-            chosen += [f for f in facts if f.scope == ""]  # the prose statement of the same total
-        if chosen:
-            return chosen
-    return facts[:1] and [f for f in facts if f.scope == facts[0].scope]
-
-
-def _same(a: float, b: Fact) -> bool:
-    if b.qualifier is Qualifier.exact:
-        return abs(a - b.value) < 1e-9
-    if b.qualifier in (Qualifier.at_least, Qualifier.incomplete):
-        return a >= b.value - 1e-9
-    return abs(a - b.value) <= 0.1 * max(abs(a), abs(b.value), 1)
-
-
-def report_rows(store: Store, metric: str, agencies: list[str] = (), years: list[int] = (),
-                scope: Optional[str] = None, include_missing: bool = True) -> list[AnalysisRow]:
-    """One row per stored report of these agencies/years: its value for `metric`, or missing."""
-    if metric not in vocabulary()["metrics"]:
-        raise KeyError(f"unknown metric {metric!r}")
-    agencies, years = list(agencies), list(years)
-    paths: dict[str, str] = {}
-    by_report: dict[str, list[Fact]] = defaultdict(list)
-    for f in store.facts(metric, agencies, years):
-        by_report[f.report_id].append(f)
-    parts = vocabulary()["metrics"][metric].get("parts", [])
-    rows: list[AnalysisRow] = []
-    for info in store.reports():
-        if (agencies and info["agency"] not in agencies) or (years and info["year"] not in years):
-            continue
-        rid = info["id"]
-        paths[rid] = info["path"]
-        base = dict(report_id=rid, path=info["path"], agency=info["agency"] or "?", year=info["year"], metric=metric)
-        facts = sorted(_main(by_report.get(rid, []), scope), key=_rank)
-        if facts:
-            best = facts[0]
-            row = AnalysisRow(**base, scope=best.scope, value=best.value, unit=best.unit, qualifier=best.qualifier,
-                              status="stated" if best.value is not None else "unreadable", source=best.source,
-                              citation=_citation(best, store, paths), facts=[best],
-                              note=best.note if best.status != "ok" else "")
-            if best.value is not None:
-                seen = {best.value}
-                for other in facts[1:]:
-                    if other.value is None or other.value in seen or _same(best.value, other):
-                        continue
-                    seen.add(other.value)
-                    row.conflicts.append((other.value, other.source, _citation(other, store, paths)))
-                    row.facts.append(other)
-            rows.append(row)
-            continue
-        derived = _derive(store, rid, parts, base, paths) if parts and not scope else None
-        if derived:
-            rows.append(derived)
-        elif include_missing:
-            rows.append(AnalysisRow(**base, unit=vocabulary()["metrics"][metric].get("unit", ""), status="missing"))
-    rows.sort(key=lambda r: (r.agency, r.year or 0))
-    return rows
-
-
-def _derive(store: Store, rid: str, parts: list[str], base: dict, paths: dict) -> Optional[AnalysisRow]:
-    from qa.answer.route import parts_note
-    chosen: list[Fact] = []
-    for part in parts:
-        fs = sorted(_main(store.facts(part, report_id=rid), None), key=_rank)
-        if not fs or fs[0].value is None:
-            return None
-        chosen.append(fs[0])
-    exact = all(f.qualifier is Qualifier.exact for f in chosen)
-    cites = [_citation(f, store, paths) for f in chosen]
-    uniq = list({(c.start, c.end): c for c in cites}.values())
-    return AnalysisRow(**base, value=sum(f.value for f in chosen), unit=chosen[0].unit,
-                       qualifier=Qualifier.exact if exact else Qualifier.approx, status="derived", source="parts",
-                       citation=uniq[0], part_citations=uniq, facts=chosen,
-                       note="sum of " + parts_note(chosen, english=True))
-
-
-def _approx(rows: list[AnalysisRow]) -> bool:
-    return any(r.qualifier is not Qualifier.exact for r in rows)
 
 
 # ---------------------------------------------------------------------------- analyses
@@ -222,16 +83,14 @@ def trend(store: Store, metric: str, agency: Optional[str] = None, years: list[i
     for agency_name, idx in by_agency.items():
         for a, b in zip(idx, idx[1:]):
             result.computed += _change(rows, a, b)
-    _conflict_warnings(result)
     stated = result.stated
-    result.summary = (f"{metric}: {len(stated)} stated value(s) in {len(rows)} report(s)"
-                      + (f"; missing in {len(rows) - len(stated)}" if len(stated) < len(rows) else ""))
-    return result
+    return _finished(result, f"{metric}: {len(stated)} stated value(s) in {len(rows)} report(s)"
+                     + (f"; missing in {len(rows) - len(stated)}" if len(stated) < len(rows) else ""))
 
 
 def _change(rows: list[AnalysisRow], a: int, b: int) -> list[Computed]:
     ra, rb = rows[a], rows[b]
-    approx = _approx([ra, rb])
+    approx = any_approximate([ra, rb])
     delta = rb.value - ra.value
     out = [Computed(label="difference", value=delta, shown=signed(delta),
                     formula=f"{num(rb.value)} − {num(ra.value)} = {signed(delta)}", rows=[a, b], approximate=approx)]
@@ -255,13 +114,11 @@ def compare(store: Store, metric: str, agencies: list[str], year: Optional[int] 
         result.computed.append(Computed(
             label="difference", value=delta, shown=num(abs(delta)),
             formula=f"{num(rows[a].value)} − {num(rows[b].value)} = {signed(delta)}", rows=[a, b],
-            approximate=_approx([rows[a], rows[b]])))
+            approximate=any_approximate([rows[a], rows[b]])))
     for agency_name in agencies:
         if not any(r.agency == agency_name for r in rows):
             rows.append(AnalysisRow(agency=agency_name, year=year, metric=metric, status="no_report"))
-    _conflict_warnings(result)
-    result.summary = f"{metric}: {len(stated)} of {len(rows)} agency report(s) state a value"
-    return result
+    return _finished(result, f"{metric}: {len(stated)} of {len(rows)} agency report(s) state a value")
 
 
 def zeros(store: Store, metric: str, years: list[int] = (), agencies: list[str] = (),
@@ -274,10 +131,8 @@ def zeros(store: Store, metric: str, years: list[int] = (), agencies: list[str] 
     groups = defaultdict(int)
     for r in rows:
         groups[zero_group(r)] += 1
-    result.summary = (f"{metric}: {groups['zero']} report(s) state 0, {groups['nonzero']} state another value, "
-                      f"{groups['missing']} do not state it")
-    _conflict_warnings(result)
-    return result
+    return _finished(result, f"{metric}: {groups['zero']} report(s) state 0, {groups['nonzero']} state another "
+                             f"value, {groups['missing']} do not state it")
 
 
 def zero_group(row: AnalysisRow) -> str:
@@ -291,9 +146,7 @@ def ranking(store: Store, metric: str, years: list[int] = (), agencies: list[str
     rows = report_rows(store, metric, agencies, years, scope)
     rows.sort(key=lambda r: (r.value is None, -(r.value or 0) if descending else (r.value or 0), r.agency))
     result = Analysis(kind="ranking", metric=metric, scope=scope or "", rows=rows)
-    _conflict_warnings(result)
-    result.summary = f"{metric}: {len(result.stated)} ranked, {len(result.missing)} not stated"
-    return result
+    return _finished(result, f"{metric}: {len(result.stated)} ranked, {len(result.missing)} not stated")
 
 
 def total(store: Store, metric: str, years: list[int] = (), agencies: list[str] = (),
@@ -304,7 +157,7 @@ def total(store: Store, metric: str, years: list[int] = (), agencies: list[str] 
     idx = [i for i, r in enumerate(rows) if r.value is not None]
     if idx:
         s = sum(rows[i].value for i in idx)
-        approx = _approx([rows[i] for i in idx])
+        approx = any_approximate([rows[i] for i in idx])
         result.computed.append(Computed(label="total", value=s, shown=num(s),
                                         formula=" + ".join(num(rows[i].value) for i in idx) + f" = {num(s)}",
                                         rows=idx, approximate=approx))
@@ -316,9 +169,15 @@ def total(store: Store, metric: str, years: list[int] = (), agencies: list[str] 
     units = {rows[i].unit for i in idx}
     if len(units) > 1:
         result.warnings.append("units differ between reports: " + " / ".join(sorted(units)))
+    missing = len(rows) - len(idx)
+    return _finished(result, f"{metric}: total over {len(idx)} report(s)"
+                     + (f"; {missing} report(s) do not state it (not counted)" if missing else ""))
+
+
+def _finished(result: Analysis, summary: str) -> Analysis:
+    """The analysis with its one-line summary and a warning per report that contradicts itself."""
+    result.summary = summary
     _conflict_warnings(result)
-    result.summary = (f"{metric}: total over {len(idx)} report(s)"
-                      + (f"; {len(rows) - len(idx)} report(s) do not state it (not counted)" if len(idx) < len(rows) else ""))
     return result
 
 
@@ -381,95 +240,99 @@ def _title(name: str) -> str:
     return " ".join(w[:1].upper() + w[1:] for w in name.split())
 
 
-def render_answer(query: Query, analysis: Analysis, store: Store) -> Answer:
-    from qa.answer.route import format_value, metric_name, scope_name
+class _Marks:
+    """[n] markers for citations, numbered in order of first use (each quoted span once)."""
 
-    english = query.language in ("en", "mixed")
-    cites: list[Citation] = []
-    keys: dict[tuple, int] = {}
+    def __init__(self):
+        self.cites: list[Citation] = []
+        self.keys: dict[tuple, int] = {}
 
-    def mark(c: Optional[Citation]) -> str:
+    def __call__(self, c: Optional[Citation]) -> str:
         if c is None:
             return ""
         key = (c.report_id, c.start, c.end)
-        if key not in keys:
-            cites.append(c)
-            keys[key] = len(cites)
-        return f"[{keys[key]}]"
+        if key not in self.keys:
+            self.cites.append(c)
+            self.keys[key] = len(self.cites)
+        return f"[{self.keys[key]}]"
 
-    name = metric_name(analysis.metric, english)
-    if analysis.scope and analysis.scope != "total":
-        name += f" ({scope_name(analysis.scope, english)})" if english else f"（{scope_name(analysis.scope, english)}）"
 
-    def value_text(r: AnalysisRow) -> str:
-        if r.status == "missing":
-            return "not stated in the report" if english else "报告未说明"
-        if r.status == "no_report":
-            return "no report ingested" if english else "未收录报告"
-        if r.status == "unreadable":
-            return "cell could not be read" if english else "单元格无法读取"
-        fact = Fact(report_id=r.report_id or "", metric=r.metric, value=r.value, unit=r.unit,
-                    qualifier=r.qualifier, start=0, end=0, quote="", quote_start=0, quote_end=0)
-        text = format_value(fact, english)
-        if r.status == "derived":
-            parts = " + ".join(num(f.value) for f in r.facts)
-            text += (f" (computed: {parts}, the report states only the parts)" if english
-                     else f"（计算：{parts}，报告只列出分项）")
-            text += "".join(mark(c) for c in r.part_citations)
-        else:
-            text += " " + mark(r.citation) if english else mark(r.citation)
-        for value, source, c in r.conflicts:
-            unit = f" {r.unit}" if english else r.unit
-            text += (f"; the same report also states {num(value)}{unit} ({source}) {mark(c)}" if english
-                     else f"；同一报告{'正文' if source == 'prose' else '表格'}另称{num(value)}{unit}{mark(c)}")
-        if r.facts and r.facts[0].status == "inconsistent":
-            text += (" — flagged: the report's own table arithmetic fails" if english
-                     else "——注意：报告表格自身的勾稽关系不成立")
-        return text
+MISSING_TEXT = {"missing": ("not stated in the report", "报告未说明"), "no_report": ("no report ingested", "未收录报告"),
+                "unreadable": ("cell could not be read", "单元格无法读取")}
+HEADS = {"trend": ("{name} by year:", "{name}（按年度）："),
+         "compare": ("{name}, by agency:", "{name}（各机关对比）："),
+         "ranking": ("{name}, ranked (missing values last, not counted as zero):", "{name}排序（未说明的列在最后，不计为零）："),
+         "total": ("{name}, total over the reports that state it:", "{name}合计（仅计报告有说明的）：")}
+ZERO_HEADS = {"zero": ("Reports that state zero for {name}:", "报告明确{name}为零的："),
+              "nonzero": ("Reports that state another value:", "报告了其他数值的："),
+              "missing": ("Reports that do not state it (not counted as zero):", "报告未说明（不计为零）的：")}
 
-    def row_line(r: AnalysisRow, with_agency: bool = True) -> str:
-        who = _agency_label(r.agency, english)
-        year = str(r.year) if r.year else "?"
-        if english:
-            return f"- {who} ({year}): {value_text(r)}"
-        return f"- {who}{year}年：{value_text(r)}"
 
-    lines: list[str] = []
-    rows = analysis.rows
-    if analysis.kind == "zeros":
-        groups = defaultdict(list)
-        for r in rows:
-            groups[zero_group(r)].append(r)
-        heads = ({"zero": f"Reports that state zero for {name}:", "nonzero": "Reports that state another value:",
-                  "missing": "Reports that do not state it (not counted as zero):"} if english else
-                 {"zero": f"报告明确{name}为零的：", "nonzero": "报告了其他数值的：", "missing": "报告未说明（不计为零）的："})
-        for g in ("zero", "nonzero", "missing"):
-            if groups[g]:
-                lines.append(heads[g])
-                lines += [row_line(r) for r in groups[g]]
-        if not groups["zero"]:
-            lines.insert(0, f"No report states zero for {name}." if english else f"没有报告明确{name}为零。")
+def _value_text(r: AnalysisRow, english: bool, mark: _Marks) -> str:
+    """A row's value as stated, with its citation, the other values its report states, and flags."""
+    if r.status in MISSING_TEXT:
+        return MISSING_TEXT[r.status][0 if english else 1]
+    fact = Fact(report_id=r.report_id or "", metric=r.metric, value=r.value, unit=r.unit,
+                qualifier=r.qualifier, start=0, end=0, quote="", quote_start=0, quote_end=0)
+    text = format_value(fact, english)
+    if r.status == "derived":
+        parts = " + ".join(num(f.value) for f in r.facts)
+        text += (f" (computed: {parts}, the report states only the parts)" if english
+                 else f"（计算：{parts}，报告只列出分项）")
+        text += "".join(mark(c) for c in r.part_citations)
     else:
-        head = {
-            "trend": (f"{name} by year:", f"{name}（按年度）："),
-            "compare": (f"{name}, by agency:", f"{name}（各机关对比）："),
-            "ranking": (f"{name}, ranked (missing values last, not counted as zero):", f"{name}排序（未说明的列在最后，不计为零）："),
-            "total": (f"{name}, total over the reports that state it:", f"{name}合计（仅计报告有说明的）："),
-        }[analysis.kind]
-        lines.append(head[0] if english else head[1])
-        lines += [row_line(r) for r in rows]
-        for c in analysis.computed:
-            lines.append(_computed_line(c, rows, english, mark))
-        if analysis.kind == "total" and analysis.missing:
-            lines.append("Reports that do not state it are not counted (not taken as zero)." if english
-                         else "未说明的报告未计入合计（不按零计）。")
-    computed_facts = _computed_facts(analysis)
-    facts = [f for r in rows for f in r.facts] + computed_facts
+        text += " " + mark(r.citation) if english else mark(r.citation)
+    for value, source, c in r.conflicts:
+        unit = f" {r.unit}" if english else r.unit
+        text += (f"; the same report also states {num(value)}{unit} ({source}) {mark(c)}" if english
+                 else f"；同一报告{'正文' if source == 'prose' else '表格'}另称{num(value)}{unit}{mark(c)}")
+    if r.facts and r.facts[0].status == "inconsistent":
+        text += (" — flagged: the report's own table arithmetic fails" if english
+                 else "——注意：报告表格自身的勾稽关系不成立")
+    return text
+
+
+def _row_line(r: AnalysisRow, english: bool, mark: _Marks) -> str:
+    who, year = _agency_label(r.agency, english), str(r.year) if r.year else "?"
+    value = _value_text(r, english, mark)
+    return f"- {who} ({year}): {value}" if english else f"- {who}{year}年：{value}"
+
+
+def _zero_lines(analysis: Analysis, name: str, english: bool, mark: _Marks) -> list[str]:
+    groups = defaultdict(list)
+    for r in analysis.rows:
+        groups[zero_group(r)].append(r)
+    lines = [] if groups["zero"] else [f"No report states zero for {name}." if english else f"没有报告明确{name}为零。"]
+    for g in ("zero", "nonzero", "missing"):
+        if groups[g]:
+            lines.append(ZERO_HEADS[g][0 if english else 1].format(name=name))
+            lines += [_row_line(r, english, mark) for r in groups[g]]
+    return lines
+
+
+def _table_lines(analysis: Analysis, name: str, english: bool, mark: _Marks) -> list[str]:
+    lines = [HEADS[analysis.kind][0 if english else 1].format(name=name)]
+    lines += [_row_line(r, english, mark) for r in analysis.rows]
+    lines += [_computed_line(c, analysis.rows, english, mark) for c in analysis.computed]
+    if analysis.kind == "total" and analysis.missing:
+        lines.append("Reports that do not state it are not counted (not taken as zero)." if english
+                     else "未说明的报告未计入合计（不按零计）。")
+    return lines
+
+
+def render_answer(query: Query, analysis: Analysis, store: Store) -> Answer:
+    """The analysis as a cited Answer: one line per report, then the computed lines."""
+    english = query.language in ("en", "mixed")
+    mark = _Marks()
+    name = metric_label(analysis.metric, analysis.scope, english)
+    lines = (_zero_lines if analysis.kind == "zeros" else _table_lines)(analysis, name, english, mark)
+    rows = analysis.rows
+    facts = [f for r in rows for f in r.facts] + _computed_facts(analysis)
     warnings = list(query.unsupported) + list(dict.fromkeys(analysis.warnings))
     single = analysis.computed[0] if analysis.kind == "total" and analysis.computed else None
     return Answer(question=query.question, text="\n".join(lines), mode="fact",
                   value=single.value if single else None, unit=rows[0].unit if single and rows else "",
-                  citations=cites, facts=facts, query=query, verification="verified", warnings=warnings)
+                  citations=mark.cites, facts=facts, query=query, warnings=warnings)
 
 
 def _computed_line(c: Computed, rows: list[AnalysisRow], english: bool, mark) -> str:

@@ -28,6 +28,7 @@ from typing import Iterable, Literal, Optional
 
 from pydantic import BaseModel, Field
 
+from qa.answer.wording import number_text as _n
 from qa.facts.template import (APPLICANT_SCOPES, APPLICATION_METRICS, OTHER_SUBROWS, RESULT_ROWS, REVIEW_GROUPS,
                                REVIEW_PARTS, ROW_LABEL, SCOPE_ZH, TEMPLATE_SECTIONS)
 from qa.normalize import matching_view
@@ -70,12 +71,6 @@ class AuditResult(BaseModel):
 
     def count(self, severity: str) -> int:
         return sum(1 for f in self.findings if f.severity == severity)
-
-
-def _n(v: Optional[float]) -> str:
-    if v is None:
-        return "—"
-    return str(int(v)) if float(v).is_integer() else f"{v:g}"
 
 
 class _Ctx:
@@ -124,7 +119,7 @@ def _check_row_totals(ctx: _Ctx) -> None:
         ctx.audit.checks += 1
         s = sum(c.value for c in cells)
         if abs(s - total.value) > 1e-6:
-            from qa.answer.route import metric_name
+            from qa.answer.wording import metric_name
 
             label = ROW_LABEL.get(metric, metric_name(metric, False))
             ctx.add("row_total", "error",
@@ -232,7 +227,7 @@ def _check_prose_vs_table(ctx: _Ctx) -> None:
         ctx.audit.checks += 1
         if _same(p, value):
             continue
-        from qa.answer.route import metric_name
+        from qa.answer.wording import metric_name
 
         how = "table" if len(used) == 1 else "sum of the table's " + " + ".join(f.metric for f in used)
         ctx.add("prose_vs_table", "warning",

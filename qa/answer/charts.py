@@ -12,7 +12,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Optional
 
-from qa.answer.analysis import Analysis, AnalysisRow, num
+from qa.answer.analysis import Analysis, AnalysisRow
+from qa.answer.wording import number_text as num
 from qa.store import Store
 
 BAR = "█"
@@ -41,7 +42,7 @@ def trend_table(analysis: Analysis):
     from rich.table import Table
     from rich.markup import escape
 
-    from qa.answer.route import metric_name
+    from qa.answer.wording import metric_name
 
     top = max((r.value for r in analysis.stated), default=0) or 1
     table = Table(title=f"{analysis.metric} — {metric_name(analysis.metric, True)}", show_lines=False)
@@ -107,7 +108,7 @@ def _label(r: AnalysisRow, cjk: bool) -> str:
 
 
 def chart_title(analysis: Analysis) -> str:
-    from qa.answer.route import metric_name
+    from qa.answer.wording import metric_name
 
     title = f"{analysis.metric} ({metric_name(analysis.metric, True)})"
     if analysis.scope:

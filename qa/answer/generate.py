@@ -232,78 +232,71 @@ def generate_answer(
 
     `stream_to`, if given, receives the raw text pieces as they are generated (before
     verification: the returned Answer's text is the checked one — bad citation markers removed,
-    fact corrections applied, unsupported sentences dropped). Raises
-    `qa.backends.llm.LLMUnavailable` if the LLM fails and `LLMTimeout` past `deadline`; the
-    caller falls back to an extractive answer. mode is "llm", or "abstain" when the model says
-    the sources do not contain the answer. An answer always carries the sources its text came
-    from: when the model cites none, all the sources it was given are attached.
+    fact corrections applied, unsupported sentences dropped, markers numbered as the answer's
+    citations). Raises `qa.backends.llm.LLMUnavailable` if the LLM fails and `LLMTimeout` past
+    `deadline`; the caller falls back to an extractive answer. mode is "llm", or "abstain" when
+    the model says the sources do not contain the answer. An answer always carries the sources
+    its text came from: when the model cites none, all the sources it was given are attached.
     """
-    from qa.answer.verify import check_claims, verify_answer
+    from qa.answer.verify import check_claims, verify, verify_answer
 
     facts = list(facts or [])
     t0 = time.perf_counter()
-    mt = max_tokens or getattr(llm, "max_tokens", None) or 200
-    if task == "task_items.txt":  # one short sentence per item is all that is asked
-        mt = min(mt, ITEM_TOKENS * len(sources) + 16)
     messages, shown = build_prompt(question, query, sources, task)
     stages: dict[str, float] = {}
-    raw = stream_reply(llm, messages, mt, stream_to, deadline, stages)
+    raw = stream_reply(llm, messages, _answer_tokens(llm, max_tokens, task, len(sources)), stream_to, deadline,
+                       stages)
     t_llm = time.perf_counter()
     lang = answer_language(query, question)
     stages["llm"] = round((t_llm - t0) * 1000, 3)
-
     text = raw.strip()
     if is_refusal(text, lang):
-        _, refusal = language_rule(lang)
-        return Answer(
-            question=question, text=refusal, mode="abstain", query=query, verification="n/a",
-            warnings=["the LLM found no answer in the sources"],
-            timing=Timing(total_ms=(time.perf_counter() - t0) * 1000, stages=stages),
-        )
-
+        return verify(Answer(question=question, text=language_rule(lang)[1], mode="abstain", query=query,
+                             warnings=["the LLM found no answer in the sources"],
+                             timing=Timing(total_ms=(time.perf_counter() - t0) * 1000, stages=stages)))
     text = to_script(text, lang)
     if task == "task_items.txt":  # "1. …" lines of a numbered list answer source 1, 2 …
         text = re.sub(r"(?m)^\s*\[?(\d{1,2})[.)\]]\s+(.+?)\s*$", lambda m: m.group(2) if _MARK.search(m.group(2))
                       else f"{m.group(2)} [{m.group(1)}]", text)
-    res = verify_answer(text, shown, facts, attach_missing=True)
-    claims = check_claims(res.text, shown, prompt_texts())
+    numbers = verify_answer(text, shown, facts, attach_missing=True)
+    claims = check_claims(numbers.text, shown, prompt_texts())
+    answer = _checked_answer(question, query, sources, facts, numbers, claims, lang, task)
     stages["verify"] = round((time.perf_counter() - t_llm) * 1000, 3)
-    warnings = list(res.warnings) + claims.warnings
+    answer.timing = Timing(total_ms=(time.perf_counter() - t0) * 1000, stages=stages)
+    return answer
+
+
+def _answer_tokens(llm, max_tokens: Optional[int], task: Optional[str], n_sources: int) -> int:
+    tokens = max_tokens or getattr(llm, "max_tokens", None) or 200
+    if task == "task_items.txt":  # one short sentence per item is all that is asked
+        tokens = min(tokens, ITEM_TOKENS * n_sources + 16)
+    return tokens
+
+
+def _checked_answer(question: str, query: Optional[Query], sources: list[Citation], facts: list[Fact],
+                    numbers, claims, lang: str, task: Optional[str]) -> Answer:
+    """The Answer of a checked LLM text: its cited sources as citations (markers renumbered to
+    them), the facts its numbers rest on, its corrections as checks, then `verify` once."""
+    from qa.answer.markers import renumber
+    from qa.answer.verify import CLAIMS_DROPPED, as_check, verify
+
+    warnings = list(numbers.warnings) + claims.warnings
     if lang == "en" and re.search(r"[\u4e00-\u9fff]", re.sub(r"[“\"「《][^”\"」》]*[”\"」》]", "", claims.text)):
         warnings.append("the English answer contains untranslated Chinese")
-    cited = sorted(set(res.cited) & set(claims.cited)) if claims.cited else []
+    cited = sorted(set(numbers.cited) & set(claims.cited)) if claims.cited else []
     if not cited:
-        warnings.append(f"the answer cites no source: the {len(shown)} source(s) it was written from are attached"
-                        + ("; its numbers were checked against them" if res.checks else ""))
+        warnings.append(f"the answer cites no source: the {len(sources)} source(s) it was written from are attached"
+                        + ("; its numbers were checked against them" if numbers.checks else ""))
     # a translated list keeps every quoted item as a source (the reader sees the whole list);
     # other answers keep the sources they cite, or all they were given when they cite none
-    citations = list(sources) if task == "task_items.txt" else [sources[i - 1] for i in cited] or list(sources)
+    kept = list(range(1, len(sources) + 1)) if task == "task_items.txt" or not cited else cited
+    citation_of = {k: n for n, k in enumerate(kept, 1)}
+    citations = [sources[k - 1] for k in kept]
+    used_values = {c.value for c in numbers.checks if c.outcome in ("fact", "corrected")} | {
+        c.expected for c in numbers.checks if c.expected is not None}
     cited_reports = {c.report_id for c in citations}
-    used_values = {c.value for c in res.checks if c.outcome in ("fact", "corrected")} | {
-        c.expected for c in res.checks if c.expected is not None
-    }
-    used_facts = [f for f in facts if f.report_id in cited_reports and f.value in used_values]
-    return Answer(
-        question=question,
-        text=claims.text,
-        mode="llm",
-        citations=citations,
-        facts=used_facts,
-        query=query,
-        verification=verification_label(res.status, bool(res.checks), claims.dropped),
-        unverified_numbers=res.unverified_numbers,
-        warnings=warnings,
-        timing=Timing(total_ms=(time.perf_counter() - t0) * 1000, stages=stages),
-    )
-
-
-def verification_label(number_status: str, numbers_checked: bool, dropped: int) -> str:
-    """verified / corrected / unverified for numbers; 'no numbers to check' when there were none;
-    'unsupported sentences removed' when claims were dropped (unless a number failed)."""
-    if number_status == "unverified":
-        return "unverified"
-    if dropped:
-        return "unsupported sentences removed"
-    if number_status == "verified" and not numbers_checked:
-        return "no numbers to check"
-    return number_status
+    answer = Answer(question=question, text=renumber(claims.text, citation_of), mode="llm", citations=citations,
+                    facts=[f for f in facts if f.report_id in cited_reports and f.value in used_values],
+                    query=query, verification=CLAIMS_DROPPED if claims.dropped else "", warnings=warnings,
+                    checks=[as_check(c, citation_of) for c in numbers.checks if c.outcome == "corrected"])
+    return verify(answer, facts)

@@ -19,6 +19,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Optional
 
+from qa.answer.grams import han_bigrams
 from qa.facts.numbers import NumberMention, find_numbers
 from qa.normalize import matching_view
 from qa.store import Store
@@ -333,8 +334,7 @@ def _clauses(view: str) -> list[tuple[int, int]]:
 
 
 def _bigrams(text: str) -> set[str]:
-    han = re.sub(r"[^\u4e00-\u9fff]", " ", re.sub(r"\s+", "", text))  # PDF line breaks join words
-    return {w[i:i + 2] for w in han.split() for i in range(len(w) - 1)}
+    return han_bigrams(text, join_spaces=True)  # PDF line breaks join words
 
 
 def best_hits(query: Query, store: Store, report_ids: list[str]) -> tuple[list[Hit], bool]:

@@ -125,6 +125,12 @@ def doctor(
     out.print(doctor_table(report))
     for path in report.reports_reindexed:
         out.print(f"re-indexed {path}", markup=False)
+    for stale in report.stale_reports[:20]:
+        out.print(f"stale ({stale.change}): {stale.path}", markup=False)
+    if report.stale_reports:
+        more = len(report.stale_reports) - 20
+        out.print(("… and %d more: " % more if more > 0 else "") + "`qa ingest` of their files reads them again",
+                  markup=False)
     out.print("[green]consistent[/green]" if report.ok else
                   ("[yellow]problems found[/yellow]" if check_only else "[green]repaired[/green]"))
     if check_only and not report.ok:
@@ -143,6 +149,9 @@ def doctor_table(report):
         table.add_row(check, str(n), "[green]ok[/green]" if not n else "[yellow]problem[/yellow]")
     # not a problem: facts come first, vectors after (the next retrieval question or repair adds them)
     table.add_row("reports awaiting vectors", str(report.vectors_pending), "[green]ok[/green]")
+    stale = len(report.stale_reports)  # read by another extractor: their facts may be out of date
+    table.add_row("reports read by another extractor", str(stale),
+                  "[yellow]stale[/yellow]" if stale else "[green]ok[/green]")
     return table
 
 

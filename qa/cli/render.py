@@ -85,14 +85,16 @@ def print_sources(console: Console, answer: Answer) -> None:
 
 
 def print_ingest_result(console: Console, r) -> None:
-    style = {"added": "green", "replaced": "green", "unchanged": "dim", "error": "red", "skipped": "yellow",
-             "duplicate": "yellow"}
+    style = {"added": "green", "replaced": "green", "reread": "green", "unchanged": "dim", "error": "red",
+             "skipped": "yellow", "duplicate": "yellow"}
     label = f"[{style.get(r.status, 'white')}]{r.status:<9}[/]"
     if r.status in ("error", "skipped", "duplicate"):
         console.print(f"{label} {escape(r.message)}")
         return
     what = f"{r.path}  {r.agency or '?'} {r.year or '?'} {r.template}"
     console.print(f"{label} {escape(what)}  {r.sections} sections, {r.chunks} chunks, {r.facts} facts")
+    if r.status == "reread":
+        console.print(f"          [dim]{escape(r.message)}[/dim]")
     for w in r.warnings:
         console.print(f"          [yellow]note:[/yellow] {escape(w)}")
 

@@ -1,0 +1,130 @@
+"""Answers read from the named report's own sentence (qa.answer.open_numbers finds it).
+
+`open_number_answer`: a count in no vocabulary, cited. `prefer_open_number`: the vocabulary found a
+metric, but the report may state it only in words no extractor knows, state it several times, or
+the question may ask for a part of it (为民办实事类信息 within 主动公开, 减税降费 within the 107条),
+in another unit (几项 against a table's 条) or another kind of unit (阅读人数 against 480条 posts):
+then the report's own sentence that best matches the question decides. A table cell asked for by
+its column or by the table's words stays with the table.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Optional
+
+from qa.answer.abstain import abstain_answer
+from qa.answer.fact import TABLE_WORDS, change_line, select_main
+from qa.answer.wording import fact_citation, format_value
+from qa.store import Store
+from qa.types import Answer, Fact, Query
+
+OPEN_MARGIN = 2  # shared words by which the report's own sentence must beat a vocabulary fact
+
+
+def open_number_answer(query: Query, store: Store) -> tuple[Optional[Answer], float]:
+    """A count read from the sentence of the named report that shares most words with the
+    question, with its score; (None, 0) when no sentence fits."""
+    from qa.answer.open_numbers import best_hits, hit_fact
+
+    if not query.agencies:
+        return None, 0.0
+    hits, unique = best_hits(query, store, store.report_ids(query.agencies, query.years))
+    if not hits:
+        return None, 0.0
+    english = query.language in ("en", "mixed")
+    facts = [hit_fact(h, store) for h in hits]
+    lines = list(dict.fromkeys(
+        f"{f.agency} ({f.year}): {format_value(f, english)}" if english else f"{f.agency}{f.year}年：{format_value(f, english)}"
+        for f in facts))
+    change = change_line(facts, english) if query.intent == "compare" and unique else None
+    lines += [change] if change else []
+    lead = "The report states:" if english else "报告原文："
+    quotes = [f"[{i + 1}] “{' '.join(f.quote.split())}”" for i, f in enumerate(facts)]
+    single = facts[0] if unique and len({(f.report_id, f.value) for f in facts}) == 1 else None
+    warnings = [] if single or len({f.report_id for f in facts}) > 1 else [
+        "the report states more than one number that fits the question: all are listed"]
+    answer = Answer(question=query.question, text="\n".join(lines + [lead] + quotes), mode="extract",
+                    value=single.value if single else None, unit=single.unit if single else "",
+                    qualifier=single.qualifier if single else None,
+                    citations=[fact_citation(f, store) for f in facts], facts=facts, query=query,
+                    warnings=warnings)
+    return answer, hits[0].score
+
+
+@dataclass
+class _FactFit:
+    """How well the vocabulary's facts fit the question."""
+    shared: int  # question words the best fact's clause shares
+    part: bool  # the question names more than that clause says: a part of the metric
+    misfit: bool  # every fact is in another kind of unit than the question asks in
+    other_unit: bool  # every fact is in another unit than the one the question names (几项 vs 条)
+    units: set[str]
+
+
+def _fact_fit(query: Query, answer: Answer) -> _FactFit:
+    from qa.answer.open_numbers import (asks_running_total, fact_clause, question_bigrams, statement_score,
+                                         unit_misfit, wanted_units)
+
+    wanted, running = question_bigrams(query), asks_running_total(query.question)
+    shared = max((statement_score(wanted, fact_clause(f), running)[1] for f in answer.facts), default=0)
+    units = wanted_units(query.question)
+    facts = answer.facts if answer.mode == "fact" else []
+    return _FactFit(shared, len(wanted) >= shared + OPEN_MARGIN, bool(facts) and unit_misfit(query.question, facts),
+                    bool(units and facts) and all(f.unit and f.unit not in units for f in facts), units)
+
+
+def _template_answers(query: Query, store: Store) -> bool:
+    from qa.answer.open_numbers import template_metrics
+
+    return query.metric in template_metrics() and any(
+        (store.report_info(r) or {}).get("template") in ("t2019", "t2021")
+        for r in store.report_ids(query.agencies, query.years))
+
+
+def prefer_open_number(query: Query, store: Store, answer: Answer) -> Answer:
+    """The fact answer, or the report's own sentence when it answers the question better."""
+    if answer.mode not in ("fact", "abstain"):
+        return answer
+    if answer.mode == "abstain" and query.agencies and query.intent in ("lookup", "compare"):
+        return open_number_answer(query, store)[0] or answer
+    if query.intent != "lookup" or not query.agencies or query.scope or TABLE_WORDS.search(query.question):
+        return answer
+    fit = _fact_fit(query, answer)
+    if not fit.part and _template_answers(query, store):
+        return answer  # the template's own table row answers it
+    stated = {f.value for f in select_main(store.facts(query.metric, query.agencies, query.years), None)}
+    if len(stated) <= 1 and not (fit.part or fit.misfit or fit.other_unit):
+        return answer  # one value, and no sentence could match the question clearly better
+    opened, _ = open_number_answer(query, store)
+    if opened is None or opened.value is None:
+        return abstain_answer(query, store) if fit.misfit else answer
+    return opened if _open_wins(fit, answer, opened, stated, query) else answer
+
+
+def _open_wins(fit: _FactFit, answer: Answer, opened: Answer, stated: set, query: Query) -> bool:
+    from qa.answer.open_numbers import asks_running_total, question_bigrams, statement_score
+    from qa.normalize import matching_view
+
+    if fit.misfit or (fit.other_unit and opened.unit in fit.units):
+        return _noting_others(answer, opened, query)
+    if answer.value is not None and (opened.value, opened.unit or answer.unit) == (answer.value, answer.unit):
+        return False  # the same number: the fact carries its metric and unit
+    wanted, running = question_bigrams(query), asks_running_total(query.question)
+    # the open sentence may name the whole in its lead-in (在主动公开的107条政府信息中，…其中:减税降费22条)
+    shared = max(statement_score(wanted, matching_view(f.quote), running)[1] for f in opened.facts)
+    if not (len(stated) > 1 and opened.value in stated) and shared < fit.shared + OPEN_MARGIN:
+        return False
+    return _noting_others(answer, opened, query)
+
+
+def _noting_others(answer: Answer, opened: Answer, query: Query) -> bool:
+    """Keep the fact answer's other figures as a note on the open answer (never dropped silently)."""
+    from qa.answer.open_numbers import fact_clause
+
+    english = query.language != "zh"
+    others = [f for f in answer.facts if f.value is not None and f.value != opened.value]
+    if others:
+        opened.warnings.append(("the report also states: " if english else "同一报告另称：") + "；".join(
+            dict.fromkeys(f"{format_value(f, english)}（{' '.join(fact_clause(f).split())[:40]}）" for f in others)))
+    return True

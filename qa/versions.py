@@ -1,0 +1,68 @@
+"""What read a stored report: the extractor version and the settings that shape its rows.
+
+Every stored report records both (`reports.extractor_version`, `reports.extraction_settings`).
+`qa ingest` reads a file again when its content is unchanged but either differs, so an upgrade
+never leaves stale facts, sections or chunks behind; `qa doctor` lists the reports still stale.
+
+Bump EXTRACTOR_VERSION whenever a change to reading, sections, chunking, facts or meta
+(agency, year, template) changes what an unchanged file yields.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Optional
+
+from pydantic import BaseModel, Field
+
+from qa.types import StoredReport
+
+EXTRACTOR_VERSION = 1
+
+# Settings that change what is stored for a report (not the LLM, the embedder — the vector
+# collection's name carries it — nor the data dir). The size limits only refuse files.
+EXTRACTION_SETTINGS = ("chunk_chars",)
+
+
+class Extraction(BaseModel):
+    """The extractor and settings a report was read with."""
+
+    version: Optional[int] = Field(default=None, description="EXTRACTOR_VERSION of the qa that read the report "
+                                                             "(None: an older qa that did not record it).")
+    settings: str = Field(default="", description="JSON of the EXTRACTION_SETTINGS it was read with "
+                                                  "('' when not recorded).")
+
+
+def current_extraction(settings) -> Extraction:
+    """What this qa, with these settings, would record for a report it reads now."""
+    values = {name: getattr(settings, name) for name in EXTRACTION_SETTINGS}
+    return Extraction(version=EXTRACTOR_VERSION, settings=json.dumps(values, sort_keys=True))
+
+
+def stored_extraction(stored: StoredReport) -> Extraction:
+    """What read a stored report (nothing recorded: an older qa)."""
+    return Extraction(version=stored.extractor_version, settings=stored.extraction_settings or "")
+
+
+def extraction_change(stored: Extraction, current: Extraction) -> str:
+    """'' when a report read with `stored` is up to date, else what changed
+    ("extractor 3 → 4", "chunk_chars 300 → 500")."""
+    changes = []
+    if stored.version != current.version:
+        changes.append(f"extractor {'?' if stored.version is None else stored.version} → {current.version}")
+    if stored.settings != current.settings:
+        old, new = _settings(stored.settings), _settings(current.settings)
+        if old:  # none recorded (an older qa): "extractor ? → N" says it already
+            changes += [f"{name} {old.get(name, '?')} → {new.get(name, '?')}"
+                        for name in sorted(set(old) | set(new)) if old.get(name) != new.get(name)]
+        if not changes:  # unparseable, or differing only in form: still a change
+            changes.append("extraction settings changed")
+    return ", ".join(changes)
+
+
+def _settings(blob: str) -> dict:
+    try:
+        values = json.loads(blob) if blob else {}
+    except ValueError:
+        return {}
+    return values if isinstance(values, dict) else {}
