@@ -14,7 +14,8 @@ from conftest import SHARED
 PINGTAN = SHARED / "corpus" / "pingtan"
 REPORTS = ["czj_2011", "czj_2017", "gwh_2019", "gwh_2020", "gwh_2011", "gyz_2020", "gyz_2024", "scj_2023",
            "shs_2015", "jjf_2020", "gyz_2025", "shs_2020", "scj_2021", "jjf_2012",
-           "scj_2015", "gwh_2021", "czj_2023"]  # every report of that year
+           "scj_2015", "gwh_2021", "czj_2023",
+           "jjf_2018", "shs_2012"]  # every report of that year
 FILES = ["shs_2011_80701.txt"]  # 平潭县广电局 2011 (one of the seven 2011 county bureaus)
 
 
@@ -71,6 +72,12 @@ def _ask(question, settings):
     # a template row named in English (本机关不掌握相关政府信息: '170000017' = 17 … 17)
     ("In 2021, how many requests to the Pingtan Comprehensive Experimental Zone Management Committee Office "
      "could not be provided because the office did not hold the information?", 17, "本机关不掌握相关政府信息"),
+    # English the term list does not know, looked up in CC-CEDICT: bulletin → 简报, compile → 编制,
+    # quality → 质量, supervision → 监督; forum → 论坛, release → 发布
+    ("How many issues of the Quality and Technical Supervision Bulletin did the Pingtan County Quality "
+     "Supervision Bureau (平潭县质监局) compile in 2012?", 17, "质量技术监督简报》17期"),
+    ("How many policy releases and interpretations did the Pingtan Comprehensive Experimental Zone Economic "
+     "Development Bureau publish at its forums in 2018?", 10, "解读政策10条"),
 ])
 def test_counts_from_the_reports_own_sentence(pingtan, question, value, quote):
     answer = _ask(question, pingtan)

@@ -2,7 +2,7 @@
 
 Used both ways: the claim checker asks which English stems a Chinese quote's words gloss to, and
 open-vocabulary numbers ask which Chinese words an English question word may stand for. English
-words are compared by a stem of 5 to 7 letters (issue/issues/issued, interpretation(s), supervise/supervision).
+words are compared by a stem (`stem`: issue/issues/issued, interpretation(s), supervise/supervision).
 """
 
 from __future__ import annotations
@@ -21,7 +21,17 @@ including include includes included related relevant aspect aspects""".split())
 
 
 def stem(word: str) -> str:
-    return word[:min(7, max(5, len(word) - 2))]
+    """The same key for a word's inflections: issue/issues/issued → issu, release(s) → releas,
+    policy/policies → policy, interpretation(s) → interpr (7 letters at most)."""
+    w = word.lower()
+    for suffix, repl in (("ies", "y"), ("ied", "y"), ("sses", "ss"), ("shes", "sh"), ("ches", "ch"), ("xes", "x"),
+                         ("ing", ""), ("ed", ""), ("s", "")):
+        if w.endswith(suffix) and len(w) - len(suffix) >= 3 and not (suffix == "s" and w.endswith("ss")):
+            w = w[: len(w) - len(suffix)] + repl
+            break
+    if w.endswith("e") and len(w) > 4:
+        w = w[:-1]
+    return w[:7]
 
 
 def en_words(text: str) -> list[str]:

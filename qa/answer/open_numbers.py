@@ -154,11 +154,18 @@ def _running_clauses(view: str, spans: list[tuple[int, int]], new_sentence: list
     return out
 
 
+def _needs_english_words(query: Query) -> bool:
+    """An English (or mixed) question that the English term list could not put into the reports'
+    Chinese: its content words are looked up in CC-CEDICT instead. The term list goes first — the
+    dictionary knows every sense of a word (official → 官方, 办公, 发送), the list the reports' own."""
+    return query.language in ("en", "mixed") and len(question_bigrams(query)) < MIN_SHARED
+
+
 def english_groups(query: Query, report_view: str) -> dict[str, tuple[str, ...]]:
     """An English question's content words, each with the Chinese words (CC-CEDICT) it may stand for
     that this report writes: bulletin → (简报,), compile → (编制,), forum → (论坛,). Words the English
     term list already put in Chinese, unit words (issues, batches) and the agency's name are left out."""
-    if query.language not in ("en", "mixed"):
+    if not _needs_english_words(query):
         return {}
     from qa.answer.cedict import chinese_words, en_words, stem
 
@@ -340,7 +347,7 @@ def _bigrams(text: str) -> set[str]:
 def best_hits(query: Query, store: Store, report_ids: list[str]) -> tuple[list[Hit], bool]:
     """The best clause's number(s) per report, and whether exactly one number fits each report."""
     wanted = question_bigrams(query)
-    if len(wanted) < MIN_SHARED:
+    if len(wanted) < MIN_SHARED and not _needs_english_words(query):
         return [], False
     chosen, unique = [], True
     for rid in report_ids:
