@@ -116,3 +116,14 @@ def test_place_only_question_lists_the_candidates(pingtan):
     assert answer.mode == "abstain" and answer.value is None
     for agency in ("平潭综合实验区管委会办公室", "平潭综合实验区经济发展局", "平潭综合实验区国有资产管理局"):
         assert agency in answer.text
+
+
+def test_traditional_question_gets_a_traditional_answer_with_quotes_as_written(pingtan):
+    """Issue 12 point 5: template text in the question's script; the quoted sentence stays simplified,
+    as the report wrote it (the quote nests quotes of its own: “平潭国资”)."""
+    fact = _ask("平潭綜合實驗區管委會辦公室2019年新收政府信息公開申請多少件？", pingtan)
+    assert fact.mode == "fact" and "綜合實驗區" in fact.text and "申請" in fact.text, fact.text
+    opened = _ask("平潭國資局2020年國資動態欄目點擊瀏覽數量是多少？", pingtan)
+    assert opened.mode == "extract" and "報告原文" in opened.text, opened.text
+    quote = opened.citations[0].quote
+    assert "国资动态栏目" in quote and " ".join(quote.split()) in opened.text

@@ -103,11 +103,18 @@ def _fallback(extract: Answer, notice: str, more: list[str] = ()) -> Answer:
     return extract
 
 
+QUOTED = re.compile(r"“.*”")  # a line's quote, to its last ” (quotes nest: “…“平潭国资”…”)
+
+
 def in_question_script(text: str, query: Query) -> str:
-    """Template text follows the question's script (quotes stay as the report wrote them)."""
+    """Template text follows the question's script; what stands in “quotes” stays as the report wrote it."""
     from qa.answer.generate import to_script
 
-    return to_script(text, "zh_hant") if query.script == "traditional" and query.language == "zh" else text
+    if query.script != "traditional" or query.language != "zh":
+        return text
+    kept = QUOTED.findall(text)
+    parts = QUOTED.split(text)
+    return "".join(to_script(p, "zh_hant") + (kept[i] if i < len(kept) else "") for i, p in enumerate(parts))
 
 
 # ---------------------------------------------------------------------------- entry point
@@ -133,6 +140,8 @@ def ask(question: str, settings: Optional[Settings] = None, mode: Optional[str] 
     store = open_store(settings)
     stages: dict[str, float] = {}
     answer = route(question, store, settings, mode, stream_to, stages)
+    if answer.query is not None and answer.mode in ("fact", "abstain", "extract"):
+        answer.text = in_question_script(answer.text, answer.query)  # a traditional question, a traditional answer
     t = time.perf_counter()
     answer = verify(answer, facts=context_facts(answer, store))
     stages["check"] = _ms(t)
