@@ -181,8 +181,13 @@ def english_mentions(question: str, names: tuple[str, ...]) -> list[Mention]:
         if not INSTITUTION.fullmatch(w) or any(m.start <= s < m.end for m in out):
             continue
         lo = i
-        while lo > 0 and i - lo < 8 and _name_word(question, words[lo - 1], stop):
-            lo -= 1
+        while lo > 0 and i - lo < 8:
+            if _name_word(question, words[lo - 1], stop):
+                lo -= 1
+            elif words[lo - 1][0] == "and" and lo > 1 and _name_word(question, words[lo - 2], stop):
+                lo -= 2  # "Letters and Visits Bureau": an "and" inside the name
+            else:
+                break
         hi = i
         if hi + 1 < len(words) and words[hi + 1][0] in ("of", "for"):  # "Ministry of Foreign Affairs"
             hi += 1

@@ -15,7 +15,7 @@ PINGTAN = SHARED / "corpus" / "pingtan"
 REPORTS = ["czj_2011", "czj_2017", "gwh_2019", "gwh_2020", "gwh_2011", "gyz_2020", "gyz_2024", "scj_2023",
            "shs_2015", "jjf_2020", "gyz_2025", "shs_2020", "scj_2021", "jjf_2012",
            "scj_2015", "gwh_2021", "czj_2023",
-           "jjf_2018", "shs_2012"]  # every report of that year
+           "jjf_2018", "shs_2012", "scj_2016"]  # every report of that year
 FILES = ["shs_2011_80701.txt"]  # 平潭县广电局 2011 (one of the seven 2011 county bureaus)
 
 
@@ -78,6 +78,9 @@ def _ask(question, settings):
      "Supervision Bureau (平潭县质监局) compile in 2012?", 17, "质量技术监督简报》17期"),
     ("How many policy releases and interpretations did the Pingtan Comprehensive Experimental Zone Economic "
      "Development Bureau publish at its forums in 2018?", 10, "解读政策10条"),
+    # a part asked in English (为民办实事类 within the 201条 主动公开 of the report's first sentence)
+    ("How many items about practical projects for the people did the Pingtan Market Supervision "
+     "Administration proactively disclose in 2016?", 132, "为民办实事类信息132条"),
 ])
 def test_counts_from_the_reports_own_sentence(pingtan, question, value, quote):
     answer = _ask(question, pingtan)
@@ -127,3 +130,10 @@ def test_traditional_question_gets_a_traditional_answer_with_quotes_as_written(p
     assert opened.mode == "extract" and "報告原文" in opened.text, opened.text
     quote = opened.citations[0].quote
     assert "国资动态栏目" in quote and " ".join(quote.split()) in opened.text
+
+
+def test_english_agency_name_with_and_inside(pingtan):
+    """'Letters and Visits Bureau' (信访局): the "and" belongs to the name, the agency links."""
+    answer = _ask("How many government information disclosure applications did the Pingtan County Letters "
+                  "and Visits Bureau receive in 2011?", pingtan)
+    assert answer.mode == "fact" and answer.value == 0 and {c.agency for c in answer.citations} == {"平潭县信访局"}

@@ -103,7 +103,8 @@ def prefer_open_number(query: Query, store: Store, answer: Answer) -> Answer:
 
 
 def _open_wins(fit: _FactFit, answer: Answer, opened: Answer, stated: set, query: Query) -> bool:
-    from qa.answer.open_numbers import asks_running_total, question_bigrams, statement_score
+    from qa.answer.grams import han_bigrams
+    from qa.answer.open_numbers import asks_running_total, fact_clause, question_bigrams, statement_score
     from qa.normalize import matching_view
 
     if fit.misfit or (fit.other_unit and opened.unit in fit.units):
@@ -113,7 +114,11 @@ def _open_wins(fit: _FactFit, answer: Answer, opened: Answer, stated: set, query
     wanted, running = question_bigrams(query), asks_running_total(query.question)
     # the open sentence may name the whole in its lead-in (在主动公开的107条政府信息中，…其中:减税降费22条)
     shared = max(statement_score(wanted, matching_view(f.quote), running)[1] for f in opened.facts)
-    if not (len(stated) > 1 and opened.value in stated) and shared < fit.shared + OPEN_MARGIN:
+    # ... and names the part the fact's clause does not (为民办实事类信息132条 within 主动公开201条)
+    fact_words = set().union(*(han_bigrams(fact_clause(f)) for f in answer.facts)) & wanted
+    open_words = set().union(*(han_bigrams(matching_view(f.quote)) for f in opened.facts)) & wanted
+    names_part = fit.part and len(open_words - fact_words) >= OPEN_MARGIN and shared >= fit.shared
+    if not (len(stated) > 1 and opened.value in stated) and shared < fit.shared + OPEN_MARGIN and not names_part:
         return False
     return _noting_others(answer, opened, query)
 

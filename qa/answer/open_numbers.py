@@ -50,7 +50,9 @@ SAME_UNITS = {"批": ("批次",), "批次": ("批",), "人": ("名",), "名": ("
 YEAR = re.compile(r"\d{4}\s*年|\d{4}(?=\D)")
 EN_UNITS = {"items": ("条", "项", "件"), "batches": ("批次", "批"), "articles": ("篇",), "issues": ("期",),
             "sessions": ("期", "场", "次"), "times": ("次",), "copies": ("份",), "people": ("人", "名", "人次"),
-            "persons": ("人", "名"), "staff": ("人", "名"), "visitors": ("人次",), "posts": ("条", "篇")}
+            "persons": ("人", "名"), "staff": ("人", "名"), "visitors": ("人次",), "posts": ("条", "篇"),
+            "conferences": ("场", "次"), "meetings": ("场", "次"), "events": ("场", "次"), "lectures": ("场", "次"),
+            "person-times": ("人次",), "documents": ("份", "件", "个"), "cases": ("件", "起")}
 NEGATED = re.compile(r"为零|为0(?!\d)|(?:未|没有|无)(?:发生|出现|产生|进行|开展)?")
 MIN_SHARED = 2  # bigrams a clause must share with the question
 MIN_SHARE = 0.5  # ... and this share of the question's words (weighted by rarity)
@@ -275,8 +277,8 @@ def wanted_units(question: str) -> set[str]:
         return set(MONEY_UNITS)
     if PERSONS.search(view):
         return set(PERSON_UNITS)
-    m = re.search(r"how many ([a-z\-]+)", view, re.I)
-    return set(EN_UNITS.get(m.group(1).lower(), ())) if m else set()
+    m = re.search(rf"how many (?:[a-z\-]+ ){{0,3}}?({'|'.join(EN_UNITS)})\b", view, re.I)
+    return set(EN_UNITS[m.group(1).lower()]) if m else set()
 
 
 UNIT_CLASSES = {"money": set(MONEY_UNITS), "time": set(TIME_UNITS), "persons": {"人", "人次", "名", "位"}}
