@@ -10,14 +10,17 @@ Bump EXTRACTOR_VERSION whenever a change to reading, sections, chunking, facts o
 
 from __future__ import annotations
 
+import hashlib
 import json
+from functools import lru_cache
+from pathlib import Path
 from typing import Optional
 
 from pydantic import BaseModel, Field
 
 from qa.types import StoredReport
 
-EXTRACTOR_VERSION = 1
+EXTRACTOR_VERSION = 2  # 2: glued 历年累计 split by the prose; 2019 amounts keep the unit written after them
 
 # Settings that change what is stored for a report (not the LLM, the embedder — the vector
 # collection's name carries it — nor the data dir). The size limits only refuse files.
@@ -33,9 +36,23 @@ class Extraction(BaseModel):
                                                   "('' when not recorded).")
 
 
+# Data files that shape what is extracted: the metric vocabulary (names the prose extractor looks
+# for) and the agency names (canonical agency of a report). An edit to either makes reports stale.
+VOCABULARY_FILES = ("facts/metrics.toml", "data/agencies.toml")
+
+
+@lru_cache(maxsize=1)
+def vocabulary_hash() -> str:
+    package = Path(__file__).parent
+    digest = hashlib.sha256()
+    for name in VOCABULARY_FILES:
+        digest.update((package / name).read_bytes())
+    return digest.hexdigest()[:12]
+
+
 def current_extraction(settings) -> Extraction:
     """What this qa, with these settings, would record for a report it reads now."""
-    values = {name: getattr(settings, name) for name in EXTRACTION_SETTINGS}
+    values = {name: getattr(settings, name) for name in EXTRACTION_SETTINGS} | {"vocabulary": vocabulary_hash()}
     return Extraction(version=EXTRACTOR_VERSION, settings=json.dumps(values, sort_keys=True))
 
 

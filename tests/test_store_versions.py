@@ -75,6 +75,18 @@ def test_other_chunking_settings_reread_the_report(fresh):
     assert table_count(store, "chunks_fts") == result.chunks and table_count(store, "reports") == 1
 
 
+def test_an_edited_vocabulary_rereads_the_report(fresh, monkeypatch):
+    """metrics.toml names what the prose extractor looks for: a store read with another vocabulary is stale."""
+    import qa.versions
+
+    ingest([seed("mfa_2013")], fresh, embed=False)
+    old = qa.versions.vocabulary_hash()
+    monkeypatch.setattr(qa.versions, "vocabulary_hash", lambda: "0123456789ab")
+    result = ingest([seed("mfa_2013")], fresh, embed=False)[0]
+    assert result.status == "reread" and result.message.endswith(f"(vocabulary {old} → 0123456789ab)")
+    assert [r.status for r in ingest([seed("mfa_2013")], fresh, embed=False)] == ["unchanged"]
+
+
 def _old_numbered_store(path, source: Store) -> None:
     """What a qa of before named migrations left: schema 1-4 recorded as numbers, reports without
     extractor columns (rows copied from a store of this qa)."""
