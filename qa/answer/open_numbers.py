@@ -273,12 +273,12 @@ def wanted_units(question: str) -> set[str]:
     m = UNIT_IN_QUESTION.search(view)
     if m:
         return {m.group(1), *SAME_UNITS.get(m.group(1), ())}
+    m = re.search(rf"how many (?:[a-z\-]+ ){{0,4}}?({'|'.join(EN_UNITS)})\b", view, re.I)
+    if m:  # "how many budget and final accounts items": items, not money
+        return set(EN_UNITS[m.group(1).lower()])
     if MONEY.search(view) or re.search(r"\b(?:amount|yuan|funds?|funding|budget)\b", view, re.I):
         return set(MONEY_UNITS)
-    if PERSONS.search(view):
-        return set(PERSON_UNITS)
-    m = re.search(rf"how many (?:[a-z\-]+ ){{0,3}}?({'|'.join(EN_UNITS)})\b", view, re.I)
-    return set(EN_UNITS[m.group(1).lower()]) if m else set()
+    return set(PERSON_UNITS) if PERSONS.search(view) else set()
 
 
 UNIT_CLASSES = {"money": set(MONEY_UNITS), "time": set(TIME_UNITS), "persons": {"人", "人次", "名", "位"}}
