@@ -29,11 +29,12 @@ from typing import Iterable, Literal, Optional
 from pydantic import BaseModel, Field
 
 from qa.answer.wording import number_text as _n
+from qa.facts.numerals import value_fits
 from qa.facts.template import (APPLICANT_SCOPES, APPLICATION_METRICS, OTHER_SUBROWS, RESULT_ROWS, REVIEW_GROUPS,
                                REVIEW_PARTS, ROW_LABEL, SCOPE_ZH, TEMPLATE_SECTIONS)
 from qa.normalize import matching_view
 from qa.store import Store
-from qa.types import Citation, Fact, Qualifier
+from qa.types import Citation, Fact
 
 Severity = Literal["error", "warning", "info"]
 
@@ -200,11 +201,7 @@ def _check_sections(ctx: _Ctx) -> None:
 
 
 def _same(prose: Fact, table_value: float) -> bool:
-    if prose.qualifier is Qualifier.exact:
-        return abs(prose.value - table_value) < 1e-6
-    if prose.qualifier in (Qualifier.at_least, Qualifier.incomplete):
-        return table_value >= prose.value - 1e-6
-    return abs(prose.value - table_value) <= 0.1 * max(abs(prose.value), abs(table_value), 1)
+    return value_fits(prose.value, prose.qualifier, table_value)
 
 
 def _check_prose_vs_table(ctx: _Ctx) -> None:

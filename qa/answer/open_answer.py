@@ -17,7 +17,7 @@ from qa.answer.abstain import abstain_answer
 from qa.answer.fact import TABLE_WORDS, change_line, select_main
 from qa.answer.wording import fact_citation, format_value
 from qa.store import Store
-from qa.types import Answer, Fact, Query
+from qa.types import Answer, Query
 
 OPEN_MARGIN = 2  # shared words by which the report's own sentence must beat a vocabulary fact
 

@@ -19,6 +19,7 @@ from typing import Literal, Optional
 
 from pydantic import BaseModel, Field
 
+from qa.facts.numerals import value_fits
 from qa.answer.wording import fact_citation, parts_note, unique_citations
 from qa.facts.common import vocabulary
 from qa.store import Store
@@ -67,11 +68,7 @@ def _main(facts: list[Fact], scope: Optional[str]) -> list[Fact]:
 
 
 def _same(a: float, b: Fact) -> bool:
-    if b.qualifier is Qualifier.exact:
-        return abs(a - b.value) < 1e-9
-    if b.qualifier in (Qualifier.at_least, Qualifier.incomplete):
-        return a >= b.value - 1e-9
-    return abs(a - b.value) <= 0.1 * max(abs(a), abs(b.value), 1)
+    return value_fits(b.value, b.qualifier, a)
 
 
 def report_rows(store: Store, metric: str, agencies: list[str] = (), years: list[int] = (),

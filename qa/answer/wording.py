@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Optional
 
 from qa.facts.common import vocabulary
+from qa.facts.numerals import number_text  # noqa: F401 (re-exported: answers write numbers this way)
 from qa.store import Store
 from qa.types import Citation, Fact, Qualifier
 
@@ -17,15 +18,6 @@ ZH_QUALIFIER = {Qualifier.approx: "约{n}", Qualifier.at_least: "{n}余", Qualif
                 Qualifier.incomplete: "{n}余（据不完全统计）", Qualifier.exact: "{n}"}
 EN_QUALIFIER = {Qualifier.approx: "about {n}", Qualifier.at_least: "more than {n}", Qualifier.nearly: "nearly {n}",
                 Qualifier.incomplete: "{n} or more (incomplete count)", Qualifier.exact: "{n}"}
-
-
-def number_text(value: Optional[float], digits: int = 6) -> str:
-    """A stated or computed value, exactly as far as float allows (7730.28 stays 7730.28); None is '—'."""
-    if value is None:
-        return "—"
-    if float(value).is_integer():
-        return str(int(value))
-    return f"{value:.{digits}f}".rstrip("0").rstrip(".")
 
 
 def signed(value: float, digits: int = 6) -> str:

@@ -10,6 +10,8 @@ import re
 from pathlib import Path
 from typing import Optional
 
+from qa.facts.numerals import number_text as format_number  # noqa: F401 (one way to write a number)
+
 # Citation markers an answer puts after a sentence ([1], 【2,3】): not quantities of the answer.
 CITATION_MARKERS = re.compile(r"[\[【［]\s*\d{1,3}(?:\s*[,，、;；]\s*\d{1,3})*\s*[\]】］]")
 # Bare digits between separators (table cells) that find_numbers may class as `other`.
@@ -43,10 +45,3 @@ def quote_has_value(quote: str, value: float) -> bool:
     if any(same_number(v, value) for v in values_in(quote)):
         return True
     return any(same_number(float(x), value) for x in BARE_NUMBER.findall(quote))
-
-
-def format_number(value: Optional[float]) -> str:
-    """119 for 119.0, 7730.28 as written, — for none."""
-    if value is None:
-        return "—"
-    return str(int(value)) if float(value).is_integer() else f"{value:g}"

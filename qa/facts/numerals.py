@@ -97,3 +97,24 @@ def clean_value(value: float) -> float:
     """Rounded to 6 decimals, integral values as whole floats (1094.0, not 1093.9999999)."""
     r = round(value, 6)
     return float(int(r)) if r == int(r) else r
+
+
+def number_text(value: Optional[float], digits: int = 6) -> str:
+    """A stated or computed value, exactly as far as float allows (7730.28 stays 7730.28, 119.0 is
+    119); None is '—'. The one way qa writes a number it did not quote."""
+    if value is None:
+        return "—"
+    if float(value).is_integer():
+        return str(int(value))
+    return f"{value:.{digits}f}".rstrip("0").rstrip(".")
+
+
+def value_fits(stated: float, qualifier, value: float) -> bool:
+    """Does `value` agree with a figure the report states as `stated` with `qualifier`? Exact: equal;
+    余/多/以上 (at_least, incomplete): not below it; 约/近: within 10%."""
+    kind = getattr(qualifier, "value", qualifier)
+    if kind == "exact" or kind is None:
+        return abs(stated - value) < 1e-6
+    if kind in ("at_least", "incomplete"):
+        return value >= stated - 1e-6
+    return abs(stated - value) <= 0.1 * max(abs(stated), abs(value), 1)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable, Optional
 
+from qa.facts.numerals import number_text
 from qa.facts.tables.glued import unglue
 from qa.facts.tables.page import Group, Hit, Page, Tok
 
@@ -131,5 +132,4 @@ def flag(cells: list[Cell], note: str) -> None:
             c.note = (c.note + "; " if c.note else "") + note
 
 
-def fmt(v: float) -> str:
-    return str(int(v)) if float(v).is_integer() else str(v)
+fmt = number_text  # notes write numbers as answers do
