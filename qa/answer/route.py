@@ -143,7 +143,7 @@ def ask(question: str, settings: Optional[Settings] = None, mode: Optional[str] 
     if answer.query is not None and answer.mode in ("fact", "abstain", "extract"):
         answer.text = in_question_script(answer.text, answer.query)  # a traditional question, a traditional answer
     t = time.perf_counter()
-    answer = verify(answer, facts=context_facts(answer, store))
+    answer = verify(answer, facts=lambda: context_facts(answer, store))
     stages["check"] = _ms(t)
     answer.warnings = warnings + answer.warnings
     answer.settings_hash = settings.fingerprint()

@@ -24,7 +24,7 @@ cited quote states nor derives. Claims (each sentence vs its source) are `qa.ans
 from __future__ import annotations
 
 import re
-from typing import Optional
+from typing import Callable, Optional
 
 from qa.answer.check_numbers import (NumberCheck, VerificationResult, source_numbers,  # noqa: F401 (re-exported)
                                      verify_answer)
@@ -38,10 +38,17 @@ STATUS = {"source": "verified", "fact": "verified", "found_uncited": "verified",
 INVENTED_KINDS = {"count", "percent"}  # what the eval counts: a number with a unit of its own
 
 
-def verify(answer: Answer, facts: Optional[list[Fact]] = None) -> Answer:
+def verify(answer: Answer, facts: Optional[list[Fact]] | Callable[[], list[Fact]] = None) -> Answer:
     """Fill `answer.checks`, `verification` and `unverified_numbers` (see module doc). `facts`:
-    the trusted facts of the cited reports (the answer's own `facts` are claims, not context)."""
-    result = verify_answer(answer.text, answer.citations, facts, correct=False)
+    the trusted facts of the cited reports (the answer's own `facts` are claims, not context) —
+    or a function giving them, called only when a number is not in the cited quotes (loading a
+    report's facts costs more than checking a fact answer against its own quote)."""
+    if callable(facts):
+        result = verify_answer(answer.text, answer.citations, None, correct=False)
+        if any(c.outcome not in STATUS for c in result.checks):
+            result = verify_answer(answer.text, answer.citations, facts(), correct=False)
+    else:
+        result = verify_answer(answer.text, answer.citations, facts, correct=False)
     derived = derived_values(answer) if any(c.outcome in ("unsupported", "uncited") for c in result.checks) else set()
     corrected = {(c.number, c.value): c for c in answer.checks if c.status == "corrected"}
     checks = []
