@@ -98,7 +98,7 @@ def _english_terms(view: str) -> list[str]:
 def template_metrics() -> frozenset[str]:
     """Metrics whose home is a row of the 2019/2021 template tables: in a template report the
     table answers them (a bare cell has no unit, so the sentence search cannot read it)."""
-    from qa.facts.tables import APPLICATION_ROWS, ART20_ROWS, REVIEW_METRICS
+    from qa.facts.template import APPLICATION_ROWS, ART20_ROWS, REVIEW_METRICS
 
     return frozenset([m for m, _ in APPLICATION_ROWS + ART20_ROWS] + REVIEW_METRICS)
 

@@ -11,12 +11,28 @@ The `qa eval` command (options, printing, exit codes) is qa/cli/eval.py.
 Every module here imports only pydantic at import time: heavy imports stay inside functions.
 """
 
-from qa.eval.checks import invented_numbers, other_agency_citations
-from qa.eval.gold import GoldItem, Kind, Language, check_evidence, default_gold_paths, load_gold, load_sets
-from qa.eval.paths import DEFAULT_GOLD, DEFAULT_REPORT_DIRS, DEFAULT_THRESHOLDS, EVAL_STORE_EMBEDDER, PROJECT_ROOT
-from qa.eval.run import EvalReport, ask_one, run_eval
-from qa.eval.score import GateCheck, QuestionResult, Scores, aggregate, check_gate, load_thresholds, score, why_failed
-from qa.eval.stores import EvalStore, MissingReports, plan_store
+import importlib
+
+# Loaded on first use: `qa ask` imports qa.eval.paths (for `qa eval`'s option defaults), which
+# must not pull the scorer and its answer imports into a fact question's cold start.
+_HOME = {
+    "invented_numbers": "checks", "other_agency_citations": "checks",
+    "GoldItem": "gold", "Kind": "gold", "Language": "gold", "check_evidence": "gold", "default_gold_paths": "gold",
+    "load_gold": "gold", "load_sets": "gold",
+    "DEFAULT_GOLD": "paths", "DEFAULT_REPORT_DIRS": "paths", "DEFAULT_THRESHOLDS": "paths",
+    "EVAL_STORE_EMBEDDER": "paths", "PROJECT_ROOT": "paths",
+    "EvalReport": "run", "ask_one": "run", "run_eval": "run",
+    "GateCheck": "score", "QuestionResult": "score", "Scores": "score", "aggregate": "score", "check_gate": "score",
+    "load_thresholds": "score", "score": "score", "why_failed": "score",
+    "EvalStore": "stores", "MissingReports": "stores", "plan_store": "stores",
+}
+
+
+def __getattr__(name: str):
+    if name in _HOME:
+        return getattr(importlib.import_module(f"qa.eval.{_HOME[name]}"), name)
+    raise AttributeError(name)
+
 
 __all__ = [
     "DEFAULT_GOLD", "DEFAULT_REPORT_DIRS", "DEFAULT_THRESHOLDS", "EVAL_STORE_EMBEDDER", "PROJECT_ROOT",
