@@ -15,7 +15,8 @@ PINGTAN = SHARED / "corpus" / "pingtan"
 REPORTS = ["czj_2011", "czj_2017", "gwh_2019", "gwh_2020", "gwh_2011", "gyz_2020", "gyz_2024", "scj_2023",
            "shs_2015", "jjf_2020", "gyz_2025", "shs_2020", "scj_2021", "jjf_2012",
            "scj_2015", "gwh_2021", "czj_2023",
-           "jjf_2018", "shs_2012", "scj_2016"]  # every report of that year
+           "jjf_2018", "shs_2012", "scj_2016",
+           "czj_2021"]  # every report of that year
 FILES = ["shs_2011_80701.txt"]  # 平潭县广电局 2011 (one of the seven 2011 county bureaus)
 
 
@@ -81,6 +82,11 @@ def _ask(question, settings):
     # a part asked in English (为民办实事类 within the 201条 主动公开 of the report's first sentence)
     ("How many items about practical projects for the people did the Pingtan Market Supervision "
      "Administration proactively disclose in 2016?", 132, "为民办实事类信息132条"),
+    # a share asked (占比 / what percentage): the report's 41.5%, never the 198条 of the same paragraph
+    ("平潭财政金融局2021年主动公开的政府信息占比是多少？", 41.5, "主动公开的政府信息占41.5%"),
+    ("What percentage of the government information produced by the Pingtan Finance Bureau in 2021 was "
+     "proactively disclosed?", 41.5, "主动公开的政府信息占41.5%"),
+    ("平潭管委会办公室2021年政府信息公开申请办结率是多少？", 100, "办结率100%"),
 ])
 def test_counts_from_the_reports_own_sentence(pingtan, question, value, quote):
     answer = _ask(question, pingtan)
@@ -137,3 +143,9 @@ def test_english_agency_name_with_and_inside(pingtan):
     answer = _ask("How many government information disclosure applications did the Pingtan County Letters "
                   "and Visits Bureau receive in 2011?", pingtan)
     assert answer.mode == "fact" and answer.value == 0 and {c.agency for c in answer.citations} == {"平潭县信访局"}
+
+
+def test_a_share_the_report_does_not_state_is_no_count(pingtan):
+    """A percentage asked of a template metric the report states only as a count: abstain, never 23件."""
+    answer = _ask("What share of its applications did the Pingtan Management Committee Office conclude in 2021?", pingtan)
+    assert answer.value is None or answer.unit == "%", answer.text

@@ -91,7 +91,7 @@ def prefer_open_number(query: Query, store: Store, answer: Answer) -> Answer:
     if query.intent != "lookup" or not query.agencies or query.scope or TABLE_WORDS.search(query.question):
         return answer
     fit = _fact_fit(query, answer)
-    if not fit.part and _template_answers(query, store):
+    if not (fit.part or fit.misfit) and _template_answers(query, store):
         return answer  # the template's own table row answers it
     stated = {f.value for f in select_main(store.facts(query.metric, query.agencies, query.years), None)}
     if len(stated) <= 1 and not (fit.part or fit.misfit or fit.other_unit):

@@ -44,6 +44,8 @@ MONEY = re.compile(r"金额|经费|资金|费用|多少钱|收费")
 MONEY_UNITS = ("元", "万元", "亿元")
 TIME_UNITS = ("小时", "分钟", "天", "日", "个工作日", "工作日")
 PERSONS = re.compile(r"人数|人次|多少人|几人")
+PERCENT = re.compile(r"占比|比例|百分比|比率|百分之|率(?:是|为|达)?多少|占[^，。？?]{0,16}(?:多少|几)"
+                     r"|\b(?:percentage|percent|proportion|share of|rate)\b", re.I)
 PERSON_UNITS = ("人", "人次", "名", "位", "")  # 近24.5万 (readers) has no unit of its own
 DAYS = ("天", "日", "个工作日", "工作日")
 SAME_UNITS = {"批": ("批次",), "批次": ("批",), "人": ("名",), "名": ("人",), **{d: DAYS for d in DAYS}}
@@ -124,8 +126,11 @@ class ReportClauses:
         if i not in self.counts:
             start, end = self.spans[i]
             found = [n for n in find_numbers(self.text[start:end])
-                     if (n.kind == "count" and (n.unit or n.raw[-1:] in "万亿") or n.unit in TIME_UNITS)
-                     and _plain(n, self.view[start:end])]
+                     if (n.kind == "count" and (n.unit or n.raw[-1:] in "万亿") or n.unit in TIME_UNITS
+                         or n.kind == "percent") and _plain(n, self.view[start:end])]
+            for n in found:
+                if n.kind == "percent":
+                    n.unit = "%"  # 占41.5%: the share's unit, so a question asking 占比 finds it
             for n in found:
                 n.start, n.end = n.start + start, n.end + start
             self.counts[i] = found
@@ -227,7 +232,7 @@ def find_hits(query: Query, store: Store, report_id: str, wanted: set[str]) -> l
         if rc.running[i] is not None and rc.running[i] != running:
             continue  # a running total answers only a question about one, and the other way round
         score = weight - 0.05 * len(rc.grams[i] - wanted)
-        numbers = [n for n in rc.counts_in(i) if (n.unit in units if units else n.unit not in TIME_UNITS)]
+        numbers = [n for n in rc.counts_in(i) if (n.unit in units if units else n.unit not in (*TIME_UNITS, "%"))]
         hits += [Hit(score + (unit_weight if units and n.unit else 0.0), n, (start, end), report_id)
                  for n in numbers if weight + (unit_weight if units and n.unit else 0.0) >= MIN_SHARE * total]
         clause = rc.view[start:end]
@@ -270,6 +275,8 @@ def wanted_units(question: str) -> set[str]:
     """The units a question asks in: 多少条 / how many items → 条; 金额/经费 → 元, 万元; 人数 → 人, 人次;
     多少小时 → 小时; none named → any."""
     view = matching_view(question)
+    if PERCENT.search(view):  # 占比 / what percentage: a share, never a count
+        return {"%"}
     m = UNIT_IN_QUESTION.search(view)
     if m:
         return {m.group(1), *SAME_UNITS.get(m.group(1), ())}
@@ -281,7 +288,8 @@ def wanted_units(question: str) -> set[str]:
     return set(PERSON_UNITS) if PERSONS.search(view) else set()
 
 
-UNIT_CLASSES = {"money": set(MONEY_UNITS), "time": set(TIME_UNITS), "persons": {"人", "人次", "名", "位"}}
+UNIT_CLASSES = {"money": set(MONEY_UNITS), "time": set(TIME_UNITS), "persons": {"人", "人次", "名", "位"},
+                "percent": {"%"}}
 
 
 def _unit_class(units: set[str]) -> Optional[str]:
