@@ -190,3 +190,11 @@ def test_cli_trend_and_audit(store, tmp_path):
     result = runner.invoke(app, ["audit", "35_huaian-hongze-district_2023.txt", "--format", "json"])
     assert result.exit_code == 2  # errors found
     assert "review_total" in result.output
+
+
+def test_a_year_with_no_report_is_said_not_left_out(store):
+    """外交部 2011 is not ingested: the comparison says so for that year and still gives 2012."""
+    _, answer = _ask(store, "外交部2011年和2012年收到的政府信息公开申请数比较")
+    lines = answer.text.splitlines()
+    assert any("2011" in line and "未收录报告" in line for line in lines), answer.text
+    assert any("2012" in line and "134" in line for line in lines), answer.text

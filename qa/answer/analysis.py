@@ -74,7 +74,14 @@ class Analysis(BaseModel):
 def trend(store: Store, metric: str, agency: Optional[str] = None, years: list[int] = (),
           scope: Optional[str] = None, agencies: list[str] = ()) -> Analysis:
     """Values of one metric per report over the years (one agency, some, or every agency), with changes."""
-    rows = report_rows(store, metric, [agency] if agency else list(agencies), years, scope)
+    named = [agency] if agency else list(agencies)
+    rows = report_rows(store, metric, named, years, scope)
+    held = {(r.agency, r.year) for r in rows}
+    # a year asked of an agency with no report that year is said, not silently left out
+    rows += [AnalysisRow(agency=a, year=y, metric=metric, status="no_report")
+             for a in named for y in years if (a, y) not in held]
+    order = {a: i for i, a in enumerate(named)}
+    rows.sort(key=lambda r: (order.get(r.agency, len(order)), r.year or 0))
     result = Analysis(kind="trend", metric=metric, scope=scope or "", rows=rows)
     by_agency: dict[str, list[int]] = defaultdict(list)
     for i, r in enumerate(rows):
