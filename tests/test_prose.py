@@ -252,3 +252,18 @@ def test_with_reader_if_available():
         for f in extract_prose_facts(report, split_sections(report)):
             assert f.quote == report.text[f.quote_start:f.quote_end]
             assert report.text[f.start:f.end] in f.quote
+
+
+def test_information_issued_and_its_proactive_part():
+    """jjf_2019 (2019 template, web page): "全年共制发政府信息437条，其中，主动公开政府信息55条" —
+    制发 is how this report says 制作、获取; the part after 其中 is 主动公开."""
+    from conftest import SHARED
+    from qa.read.report import read_report
+    from qa.sections import split_sections
+
+    path = SHARED / "corpus" / "pingtan" / "jjf_2019_80565.txt"
+    if not path.exists():
+        pytest.skip(f"{path} not available")
+    report = read_report(path)
+    facts = {(f.metric, f.value) for f in extract_prose_facts(report, split_sections(report))}
+    assert {("information_produced", 437.0), ("proactive_disclosures", 55.0)} <= facts
