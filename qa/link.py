@@ -16,7 +16,6 @@ names the closest ingested agencies with the years held.
 from __future__ import annotations
 
 import re
-import tomllib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -157,8 +156,9 @@ def _rank(mention: Mention, names: tuple[str, ...]) -> list[tuple[int, int, str]
 # ---------------------------------------------------------------------------- English mentions
 @lru_cache(maxsize=1)
 def glossary() -> dict:
-    with GLOSSARY_FILE.open("rb") as fh:
-        return tomllib.load(fh)
+    from qa.facts.common import load_data_file
+
+    return load_data_file(GLOSSARY_FILE)
 
 
 INSTITUTION = re.compile(

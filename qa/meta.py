@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import tomllib
 from collections import Counter
 from functools import lru_cache
 from pathlib import Path
@@ -38,8 +37,9 @@ AGENCY_SUFFIX = re.compile(r"(?:人民政府|政府|办公室|委员会|部|厅|
 
 @lru_cache(maxsize=1)
 def known_agencies() -> dict[str, dict]:
-    with AGENCIES_FILE.open("rb") as fh:
-        return tomllib.load(fh)["agencies"]
+    from qa.facts.common import load_data_file
+
+    return load_data_file(AGENCIES_FILE)["agencies"]
 
 
 def canonical_agency(name: str) -> str:

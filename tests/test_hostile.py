@@ -185,3 +185,13 @@ def test_questions_without_words_abstain(question, mfa_store):
     answer = ask(question, settings=mfa_store)
     assert answer.mode == "abstain" and not answer.citations, (answer.mode, answer.text)
     assert "question" in answer.text or "问题" in answer.text
+
+
+def test_a_broken_data_file_names_itself(tmp_path):
+    """An edited vocabulary with a duplicate key: the error says which file and line, not only the parser's words."""
+    from qa.facts.common import DataFileError, load_data_file
+
+    bad = tmp_path / "en_terms.toml"
+    bad.write_text('[terms]\n"budget" = "预算"\n"budget" = "预算"\n', encoding="utf-8")
+    with pytest.raises(DataFileError, match=r"en_terms\.toml: .*line 3"):
+        load_data_file(bad)

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import math
 import re
-import tomllib
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -82,8 +81,9 @@ def question_bigrams(query: Query) -> set[str]:
 
 @lru_cache(maxsize=1)
 def _en_terms() -> list[tuple[re.Pattern, str]]:
-    with EN_TERMS_FILE.open("rb") as fh:
-        terms = tomllib.load(fh)["terms"]
+    from qa.facts.common import load_data_file
+
+    terms = load_data_file(EN_TERMS_FILE)["terms"]
     return [(re.compile(rf"(?<![a-z]){re.escape(en)}(?![a-z])"), zh) for en, zh in
             sorted(terms.items(), key=lambda t: -len(t[0]))]
 

@@ -12,11 +12,24 @@ from qa.types import Fact, Qualifier, Report, Section
 METRICS_FILE = Path(__file__).with_name("metrics.toml")
 
 
+class DataFileError(ValueError):
+    """A data file shipped with qa (vocabulary, glossary, agency names) that does not parse."""
+
+
+def load_data_file(path: Path) -> dict:
+    """A TOML data file of qa, or a DataFileError that names the file and the line (an edited
+    vocabulary with a duplicate key must not fail every question with a bare parser message)."""
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except tomllib.TOMLDecodeError as exc:
+        raise DataFileError(f"{path}: {exc} — fix the file (qa reads it for every question)") from exc
+
+
 @lru_cache(maxsize=1)
 def vocabulary() -> dict:
     """The parsed metrics.toml: {"metrics": {id: {...}}, "scopes": {id: {...}}}."""
-    with METRICS_FILE.open("rb") as fh:
-        return tomllib.load(fh)
+    return load_data_file(METRICS_FILE)
 
 
 def metric_unit(metric: str) -> str:
