@@ -25,7 +25,9 @@ COMPARE = re.compile(r"比较|对比|相比|变化|增加|减少|增长|下降|�
 LIST = re.compile(r"哪些机关|哪些单位|哪个机关|哪些部门|which agenc|which offices", re.I)
 NARRATIVE = re.compile(
     r"哪些|什么问题|问题|措施|做法|如何|怎样|为什么|形式|渠道|方式|what problems|what measures|how did|why|describe"
-    r"|summar|which channels|what channels|what forms|in what ways|what did", re.I)
+    r"|summar|which channels|what channels|what forms|in what ways|what did|which forms|which ways|through which"
+    r"|what (?:kinds?|types?) of|shortcomings|weaknesses|improvement measures|which (?:problems|measures|columns)",
+    re.I)
 # English words with boundaries: "count" must not fire on "Pingtan County".
 COUNTING = re.compile(r"多少|几[个名人件场条次期份项篇家批]|数量|[条件次人个]数|总计|合计"
                       r"|\b(?:how many|how much|number of|counts?|amount|total)\b", re.I)

@@ -16,7 +16,7 @@ REPORTS = ["czj_2011", "czj_2017", "gwh_2019", "gwh_2020", "gwh_2011", "gyz_2020
            "shs_2015", "jjf_2020", "gyz_2025", "shs_2020", "scj_2021", "jjf_2012",
            "scj_2015", "gwh_2021", "czj_2023",
            "jjf_2018", "shs_2012", "scj_2016",
-           "czj_2021"]  # every report of that year
+           "czj_2021", "gwh_2017", "scj_2022"]  # every report of that year
 FILES = ["shs_2011_80701.txt"]  # 平潭县广电局 2011 (one of the seven 2011 county bureaus)
 
 
@@ -149,3 +149,16 @@ def test_a_share_the_report_does_not_state_is_no_count(pingtan):
     """A percentage asked of a template metric the report states only as a count: abstain, never 23件."""
     answer = _ask("What share of its applications did the Pingtan Management Committee Office conclude in 2021?", pingtan)
     assert answer.value is None or answer.unit == "%", answer.text
+
+
+@pytest.mark.parametrize("question,phrases", [
+    # "information" holds "form" (形式): the problems section, not the 主要形式 heading
+    ("What were the main shortcomings of the Pingtan Management Committee Office's information disclosure "
+     "in 2017?", ["渠道仍较为单一", "设施建设有待完善"]),
+    # "Market Supervision Administration" is the agency's name, not a topic (监督保障方面)
+    ("What problems and shortcomings did the Pingtan Market Supervision Administration report for 2022?",
+     ["政务公开的事项较少", "政策文件解读形式单一"]),
+])
+def test_english_narrative_questions_find_the_problems_list(pingtan, question, phrases):
+    answer = _ask(question, pingtan)
+    assert answer.mode == "extract" and all(p in answer.text for p in phrases), answer.text

@@ -45,7 +45,7 @@ GLOSSARY = {
     "system": "制度", "mechanism": "机制", "carrier": "载体", "website": "网站", "new media": "新媒体",
     "supervis": "监督", "guarantee": "保障", "key area": "重点领域", "budget": "预算", "final account": "决算",
     "withh": "不予公开", "not disclos": "不予公开", "service": "服务", "publicity": "宣传", "archive": "档案",
-    "press": "新闻发布", "publication": "出版物",
+    "press": "新闻发布", "publication": "出版物", "proactiv": "主动公开",
 }
 CHANNEL_WORDS = re.compile(r"门户网站|网站|微信|微博|公众号|新媒体|新闻发布|报刊|报纸|电视|广播|公开栏|公告栏|客户端|APP|"
                            r"热线|服务窗口|查阅点|政府公报|档案馆|图书馆")
@@ -75,7 +75,10 @@ def _terms(query: Query) -> tuple[set[str], set[str]]:
     for name in query.agencies:
         view = view.replace(name, " ")
     lower = query.question.lower()
-    return _bigrams(re.sub(r"\d+", " ", view)), {zh for en, zh in GLOSSARY.items() if en in lower}
+    for mention in query.agency_mentions:  # "Market Supervision Administration" names no topic (监督)
+        lower = lower.replace(mention.lower(), " ")
+    # a glossary word starts an English word: "form" names 形式 in "forms", not in "information"
+    return _bigrams(re.sub(r"\d+", " ", view)), {zh for en, zh in GLOSSARY.items() if re.search(rf"\b{en}", lower)}
 
 
 def heading_score(block: Block, terms: tuple[set[str], set[str]]) -> int:
