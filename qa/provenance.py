@@ -33,7 +33,7 @@ def _provenance(settings_json: str, mode: str) -> Provenance:
     model = {"local": settings.get("llm_model_path") or LOCAL_MODEL,
              "openai": f"{settings.get('openai_model')} at {settings.get('openai_base_url')}"}.get(mode, "")
     return Provenance(qa_version=_version(), settings_hash=_digest(settings_json.encode()), llm=mode, llm_model=model,
-                      embedder=settings.get("embedder", ""), vocabulary_hash=_files_digest(DATA_FILES),
+                      embedder=settings.get("embedder", ""), vocabulary_hash=files_digest(DATA_FILES),
                       prompts_hash=_prompts_digest())
 
 
@@ -48,7 +48,8 @@ def _digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()[:12]
 
 
-def _files_digest(paths: list[Path]) -> str:
+def files_digest(paths: list[Path]) -> str:
+    """A short hash of files' names and contents (the vocabulary an answer or an extraction used)."""
     h = hashlib.sha256()
     for p in paths:
         h.update(p.name.encode() + b"\0" + p.read_bytes())

@@ -10,7 +10,6 @@ Bump EXTRACTOR_VERSION whenever a change to reading, sections, chunking, facts o
 
 from __future__ import annotations
 
-import hashlib
 import json
 from functools import lru_cache
 from pathlib import Path
@@ -43,11 +42,9 @@ VOCABULARY_FILES = ("facts/metrics.toml", "data/agencies.toml")
 
 @lru_cache(maxsize=1)
 def vocabulary_hash() -> str:
-    package = Path(__file__).parent
-    digest = hashlib.sha256()
-    for name in VOCABULARY_FILES:
-        digest.update((package / name).read_bytes())
-    return digest.hexdigest()[:12]
+    from qa.provenance import files_digest
+
+    return files_digest([Path(__file__).parent / name for name in VOCABULARY_FILES])
 
 
 def current_extraction(settings) -> Extraction:

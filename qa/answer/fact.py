@@ -51,7 +51,7 @@ def _derived_from_parts(query: Query, store: Store) -> tuple[list[Fact], list[Fa
 
 
 def fact_answer(query: Query, store: Store) -> Optional[Answer]:
-    from qa.answer.open_numbers import wanted_units
+    from qa.answer.units import wanted_units
 
     english = query.language in ("en", "mixed")
     facts = select_main(store.facts(query.metric, query.agencies, query.years), query.scope)

@@ -59,19 +59,22 @@ class _FactFit:
     part: bool  # the question names more than that clause says: a part of the metric
     misfit: bool  # every fact is in another kind of unit than the question asks in
     other_unit: bool  # every fact is in another unit than the one the question names (几项 vs 条)
-    units: set[str]
+    units: set[str]  # the units the question asks in
+    wanted: set[str]  # the question's words (open_numbers.question_bigrams)
+    running: bool  # the question asks for a running total
 
 
 def _fact_fit(query: Query, answer: Answer) -> _FactFit:
-    from qa.answer.open_numbers import (asks_running_total, fact_clause, question_bigrams, statement_score,
-                                         unit_misfit, wanted_units)
+    from qa.answer.open_numbers import asks_running_total, fact_clause, question_bigrams, statement_score
+    from qa.answer.units import unit_misfit, wanted_units
 
     wanted, running = question_bigrams(query), asks_running_total(query.question)
     shared = max((statement_score(wanted, fact_clause(f), running)[1] for f in answer.facts), default=0)
     units = wanted_units(query.question)
     facts = answer.facts if answer.mode == "fact" else []
-    return _FactFit(shared, len(wanted) >= shared + OPEN_MARGIN, bool(facts) and unit_misfit(query.question, facts),
-                    bool(units and facts) and all(f.unit and f.unit not in units for f in facts), units)
+    return _FactFit(shared, len(wanted) >= shared + OPEN_MARGIN, bool(facts) and unit_misfit(units, facts),
+                    bool(units and facts) and all(f.unit and f.unit not in units for f in facts), units,
+                    wanted, running)
 
 
 def _template_answers(query: Query, store: Store) -> bool:
@@ -99,31 +102,32 @@ def prefer_open_number(query: Query, store: Store, answer: Answer) -> Answer:
     opened, _ = open_number_answer(query, store)
     if opened is None or opened.value is None:
         return abstain_answer(query, store) if fit.misfit else answer
-    return opened if _open_wins(fit, answer, opened, stated, query) else answer
+    if not _open_wins(fit, answer, opened, stated):
+        return answer
+    _note_others(answer, opened, query)
+    return opened
 
 
-def _open_wins(fit: _FactFit, answer: Answer, opened: Answer, stated: set, query: Query) -> bool:
+def _open_wins(fit: _FactFit, answer: Answer, opened: Answer, stated: set) -> bool:
+    """Does the report's own sentence answer the question better than the vocabulary's facts?"""
     from qa.answer.grams import han_bigrams
-    from qa.answer.open_numbers import asks_running_total, fact_clause, question_bigrams, statement_score
+    from qa.answer.open_numbers import fact_clause, statement_score
     from qa.normalize import matching_view
 
     if fit.misfit or (fit.other_unit and opened.unit in fit.units):
-        return _noting_others(answer, opened, query)
+        return True
     if answer.value is not None and (opened.value, opened.unit or answer.unit) == (answer.value, answer.unit):
         return False  # the same number: the fact carries its metric and unit
-    wanted, running = question_bigrams(query), asks_running_total(query.question)
     # the open sentence may name the whole in its lead-in (在主动公开的107条政府信息中，…其中:减税降费22条)
-    shared = max(statement_score(wanted, matching_view(f.quote), running)[1] for f in opened.facts)
+    shared = max(statement_score(fit.wanted, matching_view(f.quote), fit.running)[1] for f in opened.facts)
     # ... and names the part the fact's clause does not (为民办实事类信息132条 within 主动公开201条)
-    fact_words = set().union(*(han_bigrams(fact_clause(f)) for f in answer.facts)) & wanted
-    open_words = set().union(*(han_bigrams(matching_view(f.quote)) for f in opened.facts)) & wanted
+    fact_words = set().union(*(han_bigrams(fact_clause(f)) for f in answer.facts)) & fit.wanted
+    open_words = set().union(*(han_bigrams(matching_view(f.quote)) for f in opened.facts)) & fit.wanted
     names_part = fit.part and len(open_words - fact_words) >= OPEN_MARGIN and shared >= fit.shared
-    if not (len(stated) > 1 and opened.value in stated) and shared < fit.shared + OPEN_MARGIN and not names_part:
-        return False
-    return _noting_others(answer, opened, query)
+    return (len(stated) > 1 and opened.value in stated) or shared >= fit.shared + OPEN_MARGIN or names_part
 
 
-def _noting_others(answer: Answer, opened: Answer, query: Query) -> bool:
+def _note_others(answer: Answer, opened: Answer, query: Query) -> None:
     """Keep the fact answer's other figures as a note on the open answer (never dropped silently)."""
     from qa.answer.open_numbers import fact_clause
 
@@ -132,4 +136,3 @@ def _noting_others(answer: Answer, opened: Answer, query: Query) -> bool:
     if others:
         opened.warnings.append(("the report also states: " if english else "同一报告另称：") + "；".join(
             dict.fromkeys(f"{format_value(f, english)}（{' '.join(fact_clause(f).split())[:40]}）" for f in others)))
-    return True

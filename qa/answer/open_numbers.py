@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Optional
 
 from qa.answer.grams import han_bigrams
+from qa.answer.units import TIME_UNITS, unit_word_bigrams, wanted_units
 from qa.facts.numbers import NumberMention, find_numbers
 from qa.normalize import matching_view
 from qa.store import Store
@@ -37,23 +38,7 @@ SENTENCE_END = re.compile(r"[。！？!?]|\n\s*\n")
 QUOTE_END = re.compile(r"[。！？!?；;]|\n\s*\n")
 RUNNING_TOTAL = re.compile(r"历年|截至|截止|至今|累计总|总累计")  # 全年累计 is the year's own total
 BARE_RUNNING = re.compile(r"(?<!全年)(?<!本年)(?<!年度)累计")
-UNIT_IN_QUESTION = re.compile(
-    r"(?:多少|几)\s*(人次|万元|批次|个工作日|工作日|小时|分钟|[个名人件场条次期份篇项家批部册本户类处所位宗笔卷期天日])")
-MONEY = re.compile(r"金额|经费|资金|费用|多少钱|收费")
-MONEY_UNITS = ("元", "万元", "亿元")
-TIME_UNITS = ("小时", "分钟", "天", "日", "个工作日", "工作日")
-PERSONS = re.compile(r"人数|人次|多少人|几人")
-PERCENT = re.compile(r"占比|比例|百分比|比率|百分之|率(?:是|为|达)?多少|占[^，。？?]{0,16}(?:多少|几)"
-                     r"|\b(?:percentage|percent|proportion|share of|rate)\b", re.I)
-PERSON_UNITS = ("人", "人次", "名", "位", "")  # 近24.5万 (readers) has no unit of its own
-DAYS = ("天", "日", "个工作日", "工作日")
-SAME_UNITS = {"批": ("批次",), "批次": ("批",), "人": ("名",), "名": ("人",), **{d: DAYS for d in DAYS}}
 YEAR = re.compile(r"\d{4}\s*年|\d{4}(?=\D)")
-EN_UNITS = {"items": ("条", "项", "件"), "batches": ("批次", "批"), "articles": ("篇",), "issues": ("期",),
-            "sessions": ("期", "场", "次"), "times": ("次",), "copies": ("份",), "people": ("人", "名", "人次"),
-            "persons": ("人", "名"), "staff": ("人", "名"), "visitors": ("人次",), "posts": ("条", "篇"),
-            "conferences": ("场", "次"), "meetings": ("场", "次"), "events": ("场", "次"), "lectures": ("场", "次"),
-            "person-times": ("人次",), "documents": ("份", "件", "个"), "cases": ("件", "起")}
 NEGATED = re.compile(r"为零|为0(?!\d)|(?:未|没有|无)(?:发生|出现|产生|进行|开展)?")
 MIN_SHARED = 2  # bigrams a clause must share with the question
 MIN_SHARE = 0.5  # ... and this share of the question's words (weighted by rarity)
@@ -75,7 +60,7 @@ def question_bigrams(query: Query) -> set[str]:
     view = matching_view(query.question)
     for mention in query.agency_mentions:
         view = view.replace(matching_view(mention), " ")
-    words = QUESTION_WORDS.sub(" ", view) + " " + " ".join(_english_terms(view))
+    words = QUESTION_WORDS.sub(" ", view) + " " + " ".join(_english_terms(view)[0])
     return {w[i:i + 2] for w in words.split() for i in range(len(w) - 1)}
 
 
@@ -88,13 +73,15 @@ def _en_terms() -> list[tuple[re.Pattern, str]]:
             sorted(terms.items(), key=lambda t: -len(t[0]))]
 
 
-def _english_terms(view: str) -> list[str]:
+def _english_terms(view: str) -> tuple[list[str], str]:
+    """The Chinese of the English terms in `view` (longest first), and the lower-cased view with
+    those terms blanked out."""
     lower, found = view.lower(), []
     for pattern, zh in _en_terms():
         for m in pattern.finditer(lower):
             found.append(zh)
             lower = lower[:m.start()] + " " * (m.end() - m.start()) + lower[m.end():]
-    return found
+    return found, lower
 
 
 def template_metrics() -> frozenset[str]:
@@ -161,27 +148,26 @@ def _running_clauses(view: str, spans: list[tuple[int, int]], new_sentence: list
     return out
 
 
-def _needs_english_words(query: Query) -> bool:
+def _needs_english_words(query: Query, wanted: set[str]) -> bool:
     """An English (or mixed) question that the English term list could not put into the reports'
-    Chinese: its content words are looked up in CC-CEDICT instead. The term list goes first — the
-    dictionary knows every sense of a word (official → 官方, 办公, 发送), the list the reports' own."""
-    return query.language in ("en", "mixed") and len(question_bigrams(query)) < MIN_SHARED
+    Chinese (`wanted`: its question_bigrams): its content words are looked up in CC-CEDICT instead.
+    The term list goes first — the dictionary knows every sense of a word (official → 官方, 办公,
+    发送), the list the reports' own."""
+    return query.language in ("en", "mixed") and len(wanted) < MIN_SHARED
 
 
-def english_groups(query: Query, report_view: str) -> dict[str, tuple[str, ...]]:
+def english_groups(query: Query, wanted: set[str], report_view: str) -> dict[str, tuple[str, ...]]:
     """An English question's content words, each with the Chinese words (CC-CEDICT) it may stand for
     that this report writes: bulletin → (简报,), compile → (编制,), forum → (论坛,). Words the English
     term list already put in Chinese, unit words (issues, batches) and the agency's name are left out."""
-    if not _needs_english_words(query):
+    if not _needs_english_words(query, wanted):
         return {}
     from qa.answer.cedict import chinese_words, en_words, stem
 
     view = query.question.lower()
     for mention in query.agency_mentions:
         view = view.replace(mention.lower(), " ")
-    for pattern, _ in _en_terms():
-        view = pattern.sub(" ", view)
-    view = re.sub(r"\bhow many \w+|\bpingtan\b", " ", view)
+    view = re.sub(r"\bhow many \w+|\bpingtan\b", " ", _english_terms(view)[1])
     return {f"~{word}": tuple(zh for zh in chinese_words().get(stem(word), ()) if len(zh) <= 4 and zh in report_view)
             for word in dict.fromkeys(en_words(view))}
 
@@ -209,7 +195,7 @@ def find_hits(query: Query, store: Store, report_id: str, wanted: set[str]) -> l
     公开, which every clause of such a report repeats); the sentence's earlier clauses count less
     (they often name what the number counts: “行政执法公示”专栏…，今年共公开632条信息)."""
     rc = report_clauses(store, report_id)
-    groups = english_groups(query, rc.view)
+    groups = english_groups(query, wanted, rc.view)
     weights = _weights(rc, wanted, groups)
     units = wanted_units(query.question)
     running = asks_running_total(query.question)
@@ -271,52 +257,6 @@ def _idf(grams: list[set[str]]) -> dict[str, float]:
     return {x: math.log(1 + n / c) for x, c in df.items()}
 
 
-def wanted_units(question: str) -> set[str]:
-    """The units a question asks in: 多少条 / how many items → 条; 金额/经费 → 元, 万元; 人数 → 人, 人次;
-    多少小时 → 小时; none named → any."""
-    view = matching_view(question)
-    if PERCENT.search(view):  # 占比 / what percentage: a share, never a count
-        return {"%"}
-    m = UNIT_IN_QUESTION.search(view)
-    if m:
-        return {m.group(1), *SAME_UNITS.get(m.group(1), ())}
-    m = re.search(rf"how many (?:[a-z\-]+ ){{0,4}}?({'|'.join(EN_UNITS)})\b", view, re.I)
-    if m:  # "how many budget and final accounts items": items, not money
-        return set(EN_UNITS[m.group(1).lower()])
-    if MONEY.search(view) or re.search(r"\b(?:amount|yuan|funds?|funding|budget)\b", view, re.I):
-        return set(MONEY_UNITS)
-    return set(PERSON_UNITS) if PERSONS.search(view) else set()
-
-
-UNIT_CLASSES = {"money": set(MONEY_UNITS), "time": set(TIME_UNITS), "persons": {"人", "人次", "名", "位"},
-                "percent": {"%"}}
-
-
-def _unit_class(units: set[str]) -> Optional[str]:
-    units = units - {""}
-    if not units:
-        return None
-    for name, members in UNIT_CLASSES.items():
-        if units <= members:
-            return name
-    return "items" if not any(units & m for m in UNIT_CLASSES.values()) else None
-
-
-def unit_misfit(question: str, facts: list[Fact]) -> bool:
-    """The question asks in one kind of unit (金额 → 元, 人数 → 人, 多少小时) and every fact is in
-    another (480条 posts for 阅读人数): those facts are not what it asks for."""
-    asked = _unit_class(wanted_units(question))
-    stated = [_unit_class({f.unit}) for f in facts if f.unit]
-    return bool(asked and stated) and all(c and c != asked for c in stated)
-
-
-def unit_word_bigrams(question: str) -> set[str]:
-    """Bigrams of the words that name the unit asked for (金额, 经费, 人数, 小时 ...)."""
-    view = matching_view(question)
-    words = [m.group(0) for pattern in (MONEY, PERSONS, UNIT_IN_QUESTION) for m in pattern.finditer(view)]
-    return {w[i:i + 2] for w in words for i in range(len(w) - 1)}
-
-
 def statement_score(wanted: set[str], clause: str, running: bool) -> tuple[float, int]:
     """How well a clause states what the question asks: shared bigrams, the tighter clause
     winning a tie, a running total (累计) only when asked for. Returns (score, shared)."""
@@ -357,7 +297,7 @@ def _bigrams(text: str) -> set[str]:
 def best_hits(query: Query, store: Store, report_ids: list[str]) -> tuple[list[Hit], bool]:
     """The best clause's number(s) per report, and whether exactly one number fits each report."""
     wanted = question_bigrams(query)
-    if len(wanted) < MIN_SHARED and not _needs_english_words(query):
+    if len(wanted) < MIN_SHARED and not _needs_english_words(query, wanted):
         return [], False
     chosen, unique = [], True
     for rid in report_ids:

@@ -1,0 +1,77 @@
+"""The units a question asks in, and the kind of unit a figure is in.
+
+多少条 / how many items → 条; 金额 / 经费 / budget → 元, 万元; 人数 → 人, 人次; 多少小时 → 小时; 占比 /
+what percentage → %. A fact in another kind of unit (480条 posts for 阅读人数, 198条 for 占比) is not what
+the question asks for (`unit_misfit`). Used by open numbers and by fact answers choosing a unit.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Optional
+
+from qa.normalize import matching_view
+from qa.types import Fact
+
+UNIT_IN_QUESTION = re.compile(
+    r"(?:多少|几)\s*(人次|万元|批次|个工作日|工作日|小时|分钟|[个名人件场条次期份篇项家批部册本户类处所位宗笔卷期天日])")
+MONEY = re.compile(r"金额|经费|资金|费用|多少钱|收费")
+MONEY_UNITS = ("元", "万元", "亿元")
+TIME_UNITS = ("小时", "分钟", "天", "日", "个工作日", "工作日")
+PERSONS = re.compile(r"人数|人次|多少人|几人")
+PERCENT = re.compile(r"占比|比例|百分比|比率|百分之|率(?:是|为|达)?多少|占[^，。？?]{0,16}(?:多少|几)"
+                     r"|\b(?:percentage|percent|proportion|share of|rate)\b", re.I)
+PERSON_UNITS = ("人", "人次", "名", "位", "")  # 近24.5万 (readers) has no unit of its own
+DAYS = ("天", "日", "个工作日", "工作日")
+SAME_UNITS = {"批": ("批次",), "批次": ("批",), "人": ("名",), "名": ("人",), **{d: DAYS for d in DAYS}}
+EN_UNITS = {"items": ("条", "项", "件"), "batches": ("批次", "批"), "articles": ("篇",), "issues": ("期",),
+            "sessions": ("期", "场", "次"), "times": ("次",), "copies": ("份",), "people": ("人", "名", "人次"),
+            "persons": ("人", "名"), "staff": ("人", "名"), "visitors": ("人次",), "posts": ("条", "篇"),
+            "conferences": ("场", "次"), "meetings": ("场", "次"), "events": ("场", "次"), "lectures": ("场", "次"),
+            "person-times": ("人次",), "documents": ("份", "件", "个"), "cases": ("件", "起")}
+EN_UNIT_NOUN = re.compile(rf"how many (?:[a-z\-]+ ){{0,4}}?({'|'.join(EN_UNITS)})\b", re.I)
+
+def wanted_units(question: str) -> set[str]:
+    """The units a question asks in: 多少条 / how many items → 条; 金额/经费 → 元, 万元; 人数 → 人, 人次;
+    多少小时 → 小时; none named → any."""
+    view = matching_view(question)
+    if PERCENT.search(view):  # 占比 / what percentage: a share, never a count
+        return {"%"}
+    m = UNIT_IN_QUESTION.search(view)
+    if m:
+        return {m.group(1), *SAME_UNITS.get(m.group(1), ())}
+    m = EN_UNIT_NOUN.search(view)
+    if m:  # "how many budget and final accounts items": items, not money
+        return set(EN_UNITS[m.group(1).lower()])
+    if MONEY.search(view) or re.search(r"\b(?:amount|yuan|funds?|funding|budget)\b", view, re.I):
+        return set(MONEY_UNITS)
+    return set(PERSON_UNITS) if PERSONS.search(view) else set()
+
+
+UNIT_CLASSES = {"money": set(MONEY_UNITS), "time": set(TIME_UNITS), "persons": {"人", "人次", "名", "位"},
+                "percent": {"%"}}
+
+
+def _unit_class(units: set[str]) -> Optional[str]:
+    units = units - {""}
+    if not units:
+        return None
+    for name, members in UNIT_CLASSES.items():
+        if units <= members:
+            return name
+    return "items" if not any(units & m for m in UNIT_CLASSES.values()) else None
+
+
+def unit_misfit(units: set[str], facts: list[Fact]) -> bool:
+    """The question asks in one kind of unit (`units`, from wanted_units: 金额 → 元, 人数 → 人,
+    多少小时) and every fact is in another (480条 posts for 阅读人数): those facts are not what it asks for."""
+    asked = _unit_class(units)
+    stated = [_unit_class({f.unit}) for f in facts if f.unit]
+    return bool(asked and stated) and all(c and c != asked for c in stated)
+
+
+def unit_word_bigrams(question: str) -> set[str]:
+    """Bigrams of the words that name the unit asked for (金额, 经费, 人数, 小时 ...)."""
+    view = matching_view(question)
+    words = [m.group(0) for pattern in (MONEY, PERSONS, UNIT_IN_QUESTION) for m in pattern.finditer(view)]
+    return {w[i:i + 2] for w in words for i in range(len(w) - 1)}
