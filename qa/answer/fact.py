@@ -54,7 +54,10 @@ def fact_answer(query: Query, store: Store) -> Optional[Answer]:
     from qa.answer.units import wanted_units
 
     english = query.language in ("en", "mixed")
-    facts = select_main(store.facts(query.metric, query.agencies, query.years), query.scope)
+    stated = store.facts(query.metric, query.agencies, query.years)
+    facts = select_main(stated, query.scope)
+    if not facts and query.scope:  # a total of none is none in every part (无收费 answers 收费金额)
+        facts = [f for f in select_main(stated, None) if f.value == 0]
     parts: list[Fact] = []
     if not facts:
         facts, parts = _derived_from_parts(query, store)

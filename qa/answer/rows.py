@@ -67,6 +67,20 @@ def _main(facts: list[Fact], scope: Optional[str]) -> list[Fact]:
     return facts[:1] and [f for f in facts if f.scope == facts[0].scope]
 
 
+def _readable(best: Fact, facts: list[Fact]) -> Fact:
+    """The statement to cite for the best value: where the number reads as written. A table row
+    whose cells came glued (本年新收…210000021) shows 21 to no reader; a sentence of the same
+    report stating the same value does."""
+    from qa.answer.verify import quote_values
+
+    def states(f: Fact) -> bool:
+        return any(abs(v - f.value) < 1e-9 for v in quote_values(f.quote))
+
+    if best.value is None or states(best):
+        return best
+    return next((f for f in facts if f.value == best.value and f is not best and states(f)), best)
+
+
 def _same(a: float, b: Fact) -> bool:
     return value_fits(b.value, b.qualifier, a)
 
@@ -92,7 +106,7 @@ def report_rows(store: Store, metric: str, agencies: list[str] = (), years: list
             best = facts[0]
             row = AnalysisRow(**base, scope=best.scope, value=best.value, unit=best.unit, qualifier=best.qualifier,
                               status="stated" if best.value is not None else "unreadable", source=best.source,
-                              citation=fact_citation(best, store), facts=[best],
+                              citation=fact_citation(_readable(best, facts), store), facts=[best],
                               note=best.note if best.status != "ok" else "")
             if best.value is not None:
                 seen = {best.value}

@@ -93,7 +93,7 @@ def verification_of(checks: list[Check], claims_dropped: bool = False) -> str:
 def derived_values(answer: Answer) -> set[float]:
     """Values an answer may compute from the facts it cites — differences and percentage changes
     between two of them, and each report's sum of parts — when the cited quotes state those facts."""
-    stated = {v for c in answer.citations for v in _quote_values(c.quote)}
+    stated = {v for c in answer.citations for v in quote_values(c.quote)}
     grounded = [f for f in answer.facts if f.value is not None and f.source != "computed" and _in(f.value, stated)]
     out: set[float] = set()
     values = sorted({f.value for f in grounded})
@@ -125,7 +125,7 @@ def invented_numbers(answer: Answer) -> list[str]:
 def _known_values(answer: Answer) -> list[float]:
     """Every value the quotes state (bare table digits included), their pairwise differences and
     percentage changes, each report's sum of the answer's facts, and the facts' own values."""
-    stated = [v for c in answer.citations for v in _quote_values(c.quote)]
+    stated = [v for c in answer.citations for v in quote_values(c.quote)]
     derived: set[float] = set()
     uniq = sorted(set(stated))
     if len(uniq) <= 400:  # a long table quote would make every small number derivable anyway
@@ -143,7 +143,7 @@ def _known_values(answer: Answer) -> list[float]:
     return stated + sorted(derived)
 
 
-def _quote_values(quote: str) -> list[float]:
+def quote_values(quote: str) -> list[float]:
     """Values a quote states: its numbers, and the bare digits of table cells find_numbers skips."""
     values = [m.value for m in source_numbers(quote)]
     return values + [float(x) for x in re.findall(r"(?<![\d.])\d+(?:\.\d+)?(?![\d.])", MARKER_RE.sub(" ", quote))]
