@@ -255,10 +255,12 @@ def link_agencies(view: str, question: str, agency_years: Mapping[str, Iterable[
         mentions += [m for m in english_mentions(question, names)
                      if not any(k.start <= m.start < k.end for k in mentions)]
     result = Linking(mentions=mentions)
-    if not mentions:  # only a place named ("平潭2021年…"): its agencies are the candidates
+    if not mentions:  # only a place named ("平潭2021年…", "Pingtan's market regulator"): its agencies are the candidates
         place = _place_candidates(view, names)
-        if place:
-            narrowed = _named_after_place(view, *place)
+        english_place = None if place else _english_place_candidates(question, names)
+        if place or english_place:
+            place = place or english_place
+            narrowed = _named_after_place(view, *place) if not english_place else None
             mentions.append(narrowed or Mention(place[0], -1, -1, place[1]))
             result.from_place = narrowed is None
     for m in sorted(mentions, key=lambda m: m.start):
@@ -289,6 +291,24 @@ def _place_candidates(view: str, names: tuple[str, ...]) -> Optional[tuple[str, 
                 best[1].append(name)
                 break
     return best
+
+
+def _english_place_candidates(question: str, names: tuple[str, ...]) -> Optional[tuple[str, list[str]]]:
+    """The place an English question names by its pinyin ("Pingtan's …") and the agencies of that
+    place: a question naming a place and no agency we can link is never answered from all of them."""
+    words = {re.sub(r"['\-]", "", w.removesuffix("'s")) for w in re.findall(r"[a-z][a-z'\-]*", question.lower().replace("’", "'"))}
+    found: dict[str, list[str]] = {}
+    for name in names:
+        m = PLACE.match(name)
+        for key in dict.fromkeys(k for k in ((m.group(0) if m else ""), name[:2]) if len(k) >= 2):
+            bare = key[:-1] if len(key) > 2 and key[-1] in "省市县区州旗" else key
+            if _pinyin(bare) in words:
+                found.setdefault(bare, []).append(name)
+                break
+    if not found:
+        return None
+    place = max(found, key=lambda k: len(found[k]))
+    return _pinyin(place).capitalize(), found[place]
 
 
 def _named_after_place(view: str, place: str, agencies: list[str]) -> Optional[Mention]:
