@@ -105,6 +105,7 @@ class ReportClauses:
     grams: list[set[str]]
     idf: dict[str, float]
     new_sentence: list[bool]  # the clause starts a sentence
+    after: list[str]  # the mark ending the clause before (、 joins a phrase, ；an enumeration's items)
     running: list[Optional[bool]]  # the clause states a running total (None: may be read either way)
     counts: dict[int, list[NumberMention]] = field(default_factory=dict)  # clause → its counts, when read
 
@@ -132,8 +133,9 @@ def report_clauses(store: Store, report_id: str) -> ReportClauses:
     spans = [(a, b) for a, b in _clauses(view) if not any(s <= a < e for s, e in boiler)]
     grams = [_bigrams(view[a:b]) for a, b in spans]
     new_sentence = [i == 0 or bool(SENTENCE_END.search(view, spans[i - 1][1], a)) for i, (a, _) in enumerate(spans)]
+    after = [view[spans[i - 1][1]:spans[i - 1][1] + 1] if i else "" for i in range(len(spans))]
     running = _running_clauses(view, spans, new_sentence)
-    return ReportClauses(text, view, spans, grams, _idf(grams), new_sentence, running)
+    return ReportClauses(text, view, spans, grams, _idf(grams), new_sentence, after, running)
 
 
 def _running_clauses(view: str, spans: list[tuple[int, int]], new_sentence: list[bool]) -> list[Optional[bool]]:
@@ -203,16 +205,29 @@ def find_hits(query: Query, store: Store, report_id: str, wanted: set[str]) -> l
     # the question's words for a unit (金额, 小时, 人数) are answered by a number in that unit
     unit_weight = sum(weights[g] for g in wanted & unit_word_bigrams(query.question)) if units else 0.0
     hits = []
-    sentence: set[str] = set()  # the question's words in the sentence's earlier clauses
+    # the question's words earlier in the sentence name what a number counts: fully within its own
+    # phrase (行政许可的事项、依据…实施情况17条: 、 with no count before it), less from other clauses; in an enumeration (；) only
+    # the lead-in's words (在主动公开的32条信息中，…) count for every item, never another item's
+    sentence: set[str] = set()
+    phrase: set[str] = set()
+    in_lead = True
     for i, (start, end) in enumerate(rc.spans):
         if rc.new_sentence[i]:
-            sentence = set()
+            sentence, phrase, in_lead = set(), set(), True
+        elif rc.after[i] in ("；", ";"):
+            in_lead = False
+        if rc.after[i] != "、" or re.search(r"\d", rc.view[rc.spans[i - 1][0]:rc.spans[i - 1][1]]):
+            phrase = set()  # 、 after a count separates items (规划计划类1条、科教文体卫生类24条)
         own = _clause_words(rc, i, wanted, groups)
-        context = sentence - own
-        sentence |= own
-        if not own:
+        same_phrase = phrase - own
+        context = sentence - own - phrase
+        phrase |= own
+        if in_lead:
+            sentence |= own
+        if not own and not same_phrase:
             continue
-        weight = sum(weights[g] for g in own) + CONTEXT_WEIGHT * sum(weights[g] for g in context)
+        weight = sum(weights[g] for g in own | same_phrase) + CONTEXT_WEIGHT * sum(weights[g] for g in context)
+        context |= same_phrase
         if len(own | context) < MIN_SHARED or weight + unit_weight < MIN_SHARE * total:
             continue
         if rc.running[i] is not None and rc.running[i] != running:
@@ -269,10 +284,11 @@ def statement_score(wanted: set[str], clause: str, running: bool) -> tuple[float
 
 
 def fact_clause(fact: Fact) -> str:
-    """The clause of a fact's quote that holds its number (a table fact: its whole row)."""
+    """The clause of a fact's quote that holds its number (a table fact: its whole row, under its
+    table's heading: 予以公开 is a row of 收到和处理政府信息公开申请情况 and means what it says)."""
     quote = matching_view(fact.quote)
     if fact.source == "table":
-        return quote
+        return matching_view(fact.section.rsplit(">", 1)[-1]) + " " + quote
     at = min(max(fact.start - fact.quote_start, 0), len(quote))
     a = max((m.end() for m in CLAUSE_END.finditer(quote, 0, at)), default=0)
     m = CLAUSE_END.search(quote, min(at + (fact.end - fact.start), len(quote)))
