@@ -185,8 +185,8 @@ def find_metric(view: str) -> str | None:
     best: tuple[int, int, str] | None = None
     for name, metric, english, prio in _metric_names():
         hit = _has_run(words, _stems(name)) if english else name in view
-        if hit:
-            key = (prio, len(name), metric)
+        if hit:  # a Chinese character says about what three English letters do (复议后起诉 vs lawsuits)
+            key = (prio, len(name) if english else 3 * len(name), metric)
             if best is None or key[:2] > best[:2]:
                 best = key
     return best[2] if best else None
@@ -197,9 +197,18 @@ def find_scope(view: str) -> str | None:
     for scope, info in vocabulary()["scopes"].items():
         if scope in ("total", "other"):
             continue
-        if any(matching_view(n) in view for n in info.get("zh", [])) or any(n in lower for n in info.get("en", [])):
+        if any(matching_view(n) in view for n in info.get("zh", [])) or any(
+                re.search(rf"(?<![a-z]){re.escape(n)}(?![a-z])", lower) for n in info.get("en", [])):
             return scope
     return None
+
+
+def _without_mentions(view: str, linking: Linking) -> str:
+    """The view with the linked agencies' mentions blanked: their words name who, not what."""
+    for m in linking.mentions:
+        if m.agencies and 0 <= m.start < m.end <= len(view):
+            view = view[:m.start] + " " * (m.end - m.start) + view[m.end:]
+    return view
 
 
 def unknown_agency(question: str, view: str, found: list[str]) -> str | None:
@@ -217,7 +226,8 @@ def understand(question: str, known_agencies_in_store: Iterable[str] | Mapping[s
     years = find_years(view)
     linking = link(view, question, known_agencies_in_store, years)
     agencies = linking.agencies
-    metric = find_metric(view)
+    asked = _without_mentions(view, linking)  # "market regulator" names an agency, not regulations
+    metric = find_metric(asked)
     unsupported = []
     stranger = linking.unknown or (None if agencies or (linking.ambiguous and not linking.from_place) else (
         unknown_agency(question, view, agencies)))
@@ -239,7 +249,7 @@ def understand(question: str, known_agencies_in_store: Iterable[str] | Mapping[s
     else:
         intent = "lookup"
     return Query(
-        question=question, agencies=agencies, years=years, metric=metric, scope=find_scope(view),
+        question=question, agencies=agencies, years=years, metric=metric, scope=find_scope(asked),
         language=language, script=detect_script(question), intent=intent,
         unsupported=unsupported, unknown_agency=stranger,
         agency_candidates=[] if agencies or stranger else linking.ambiguous,

@@ -56,7 +56,9 @@ def fact_answer(query: Query, store: Store) -> Optional[Answer]:
     english = query.language in ("en", "mixed")
     stated = store.facts(query.metric, query.agencies, query.years)
     facts = select_main(stated, query.scope)
-    if not facts and query.scope:  # a total of none is none in every part (无收费 answers 收费金额)
+    if not facts and query.scope and not store.has_scope(query.metric, query.scope):
+        facts = select_main(stated, None)  # no report has that column for this metric: the word named none
+    elif not facts and query.scope:  # a total of none is none in every part (无收费 answers 收费金额)
         facts = [f for f in select_main(stated, None) if f.value == 0]
     parts: list[Fact] = []
     if not facts:
