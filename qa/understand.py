@@ -173,8 +173,12 @@ def _singular(word: str) -> str:
 
 
 def _has_run(words: tuple[str, ...], run: tuple[str, ...]) -> bool:
+    """The name's words next to each other, in either order for a name of two ("items published
+    proactively" names "proactively published"; "granted in full" names "full granted")."""
     n = len(run)
-    return any(words[i:i + n] == run for i in range(len(words) - n + 1))
+    if any(words[i:i + n] == run for i in range(len(words) - n + 1)):
+        return True
+    return n == 2 and any(words[i:i + 2] == run[::-1] for i in range(len(words) - 1))
 
 
 def find_metric(view: str) -> str | None:

@@ -57,6 +57,7 @@ class _FactFit:
     """How well the vocabulary's facts fit the question."""
     shared: int  # question words the best fact's clause shares
     part: bool  # the question names more than that clause says: a part of the metric
+    english_part: tuple[tuple[str, ...], ...]  # ... by English words whose Chinese the report writes, not that clause
     misfit: bool  # every fact is in another kind of unit than the question asks in
     other_unit: bool  # every fact is in another unit than the one the question names (几项 vs 条)
     units: set[str]  # the units the question asks in
@@ -64,7 +65,7 @@ class _FactFit:
     running: bool  # the question asks for a running total
 
 
-def _fact_fit(query: Query, answer: Answer) -> _FactFit:
+def _fact_fit(query: Query, answer: Answer, store: Store) -> _FactFit:
     from qa.answer.open_numbers import asks_running_total, fact_clause, question_bigrams, statement_score
     from qa.answer.units import unit_misfit, wanted_units
 
@@ -72,9 +73,24 @@ def _fact_fit(query: Query, answer: Answer) -> _FactFit:
     shared = max((statement_score(wanted, fact_clause(f), running)[1] for f in answer.facts), default=0)
     units = wanted_units(query.question)
     facts = answer.facts if answer.mode == "fact" else []
-    return _FactFit(shared, len(wanted) >= shared + OPEN_MARGIN, bool(facts) and unit_misfit(units, facts),
+    english_part = _english_part(query, wanted, answer, store)
+    part = len(wanted) >= shared + OPEN_MARGIN or bool(english_part)
+    return _FactFit(shared, part, english_part, bool(facts) and unit_misfit(units, facts),
                     bool(units and facts) and all(f.unit and f.unit not in units for f in facts), units,
                     wanted, running)
+
+
+def _english_part(query: Query, wanted: set[str], answer: Answer, store: Store) -> tuple[tuple[str, ...], ...]:
+    """An English question naming a part of what the facts count ("items on institutional functions
+    published proactively"): a word of it that the report writes (机构职能) but no fact's clause does."""
+    from qa.answer.open_numbers import english_groups, fact_clause, report_clauses
+
+    if query.language not in ("en", "mixed") or not answer.facts:
+        return ()
+    first = answer.facts[0]
+    groups = english_groups(query, wanted, report_clauses(store, first.report_id).view)
+    clauses = " ".join(fact_clause(f) for f in answer.facts)
+    return tuple(forms for forms in groups.values() if forms and not any(f in clauses for f in forms))
 
 
 def _template_answers(query: Query, store: Store) -> bool:
@@ -93,7 +109,7 @@ def prefer_open_number(query: Query, store: Store, answer: Answer) -> Answer:
         return open_number_answer(query, store)[0] or answer
     if query.intent != "lookup" or not query.agencies or query.scope or TABLE_WORDS.search(query.question):
         return answer
-    fit = _fact_fit(query, answer)
+    fit = _fact_fit(query, answer, store)
     if not (fit.part or fit.misfit) and _template_answers(query, store):
         return answer  # the template's own table row answers it
     stated = {f.value for f in select_main(store.facts(query.metric, query.agencies, query.years), None)}
@@ -123,7 +139,9 @@ def _open_wins(fit: _FactFit, answer: Answer, opened: Answer, stated: set) -> bo
     # ... and names the part the fact's clause does not (为民办实事类信息132条 within 主动公开201条)
     fact_words = set().union(*(han_bigrams(fact_clause(f)) for f in answer.facts)) & fit.wanted
     open_words = set().union(*(han_bigrams(matching_view(f.quote)) for f in opened.facts)) & fit.wanted
-    names_part = fit.part and len(open_words - fact_words) >= OPEN_MARGIN and shared >= fit.shared
+    # (an English question: the number's own clause writes the part the fact's does not: 机构职能类信息25条)
+    names_en = any(form in fact_clause(f) for f in opened.facts for forms in fit.english_part for form in forms)
+    names_part = fit.part and (len(open_words - fact_words) >= OPEN_MARGIN or names_en) and shared >= fit.shared
     return (len(stated) > 1 and opened.value in stated) or shared >= fit.shared + OPEN_MARGIN or names_part
 
 

@@ -45,8 +45,9 @@ NEGATED = re.compile(r"为零|为0(?!\d)|(?:未|没有|无)(?:发生|出现|产�
 # the verb. They are not looked up in CC-CEDICT.
 EN_HOW_WORDS = frozenset("""hold held holding issue issued issuing gain gained release released releasing publish
 published publishing post posted posting send sent get got give given conduct conducted carry carried handle
-handled take took official officially put make made do done see saw times time""".split())
+handled take took official officially put make made do done see saw times time count counts give tell""".split())
 DICTIONARY_WEIGHT = 0.5  # an English word put in Chinese by CC-CEDICT, against one of the term list
+OUTLINE = re.compile(r"报告(?:由|分为|共分)")  # the sentence listing the report's own parts
 MIN_SHARED = 2  # bigrams a clause must share with the question
 MIN_SHARE = 0.5  # ... and this share of the question's words (weighted by rarity)
 CONTEXT_WEIGHT = 0.75  # a word in an earlier clause of the sentence counts this much
@@ -218,11 +219,15 @@ def find_hits(query: Query, store: Store, report_id: str, wanted: set[str]) -> l
     sentence: set[str] = set()
     phrase: set[str] = set()
     in_lead = True
+    outline = False
     for i, (start, end) in enumerate(rc.spans):
         if rc.new_sentence[i]:
-            sentence, phrase, in_lead = set(), set(), True
+            sentence, phrase, in_lead, outline = set(), set(), True, False
         elif rc.after[i] in ("；", ";"):
             in_lead = False
+        outline = outline or bool(OUTLINE.search(rc.view[start:end]))
+        if outline:
+            continue  # 本报告由概述、…等六个部分组成 counts the report's parts, nothing the question asks
         if rc.after[i] != "、" or re.search(r"\d", rc.view[rc.spans[i - 1][0]:rc.spans[i - 1][1]]):
             phrase = set()  # 、 after a count separates items (规划计划类1条、科教文体卫生类24条)
         own = _clause_words(rc, i, wanted, groups)
