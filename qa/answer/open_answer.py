@@ -90,7 +90,8 @@ def _english_part(query: Query, wanted: set[str], answer: Answer, store: Store) 
     first = answer.facts[0]
     groups = english_groups(query, wanted, report_clauses(store, first.report_id).view)
     clauses = " ".join(fact_clause(f) for f in answer.facts)
-    return tuple(forms for forms in groups.values() if forms and not any(f in clauses for f in forms))
+    return tuple(forms for key, forms in groups.items()
+                 if forms and not key.startswith("~~") and not any(f in clauses for f in forms))
 
 
 def _template_answers(query: Query, store: Store) -> bool:

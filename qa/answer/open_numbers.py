@@ -40,13 +40,14 @@ RUNNING_TOTAL = re.compile(r"历年|截至|截止|至今|累计总|总累计")  
 BARE_RUNNING = re.compile(r"(?<!全年)(?<!本年)(?<!年度)累计")
 YEAR = re.compile(r"\d{4}\s*年|\d{4}(?=\D)")
 NEGATED = re.compile(r"为零|为0(?!\d)|(?:未|没有|无)(?:发生|出现|产生|进行|开展)?")
-# English words that say how a thing was done or what kind of document it is, not what was counted:
-# the dictionary's Chinese for them (issue → 问题, official → 官方, hold → 举行) would pick clauses by
-# the verb. They are not looked up in CC-CEDICT.
+# English words that say how a thing was done, not what was counted: the dictionary's Chinese for
+# them (issue → 问题, official → 官方, hold → 举行) would pick clauses by the verb. They only break
+# ties (sent → 发送: 累计发送了736条信息 over 发布104篇文章).
 EN_HOW_WORDS = frozenset("""hold held holding issue issued issuing gain gained release released releasing publish
 published publishing post posted posting send sent get got give given conduct conducted carry carried handle
 handled take took official officially put make made do done see saw times time count counts give tell""".split())
 DICTIONARY_WEIGHT = 0.5  # an English word put in Chinese by CC-CEDICT, against one of the term list
+HOW_WEIGHT = 0.1  # ... and one of EN_HOW_WORDS
 OUTLINE = re.compile(r"报告(?:由|分为|共分)")  # the sentence listing the report's own parts
 MIN_SHARED = 2  # bigrams a clause must share with the question
 MIN_SHARE = 0.5  # ... and this share of the question's words (weighted by rarity)
@@ -178,8 +179,8 @@ def english_groups(query: Query, wanted: set[str], report_view: str) -> dict[str
     for mention in query.agency_mentions:
         view = view.replace(mention.lower(), " ")
     view = re.sub(r"\bhow many \w+|\bpingtan\b", " ", _english_terms(view)[1])
-    return {f"~{word}": tuple(zh for zh in chinese_words().get(stem(word), ()) if len(zh) <= 4 and zh in report_view)
-            for word in dict.fromkeys(en_words(view)) if word not in EN_HOW_WORDS}
+    return {("~~" if word in EN_HOW_WORDS else "~") + word: tuple(zh for zh in chinese_words().get(stem(word), ()) if len(zh) <= 4 and zh in report_view)
+            for word in dict.fromkeys(en_words(view))}
 
 
 def _weights(rc: ReportClauses, wanted: set[str], groups: dict[str, tuple[str, ...]]) -> dict[str, float]:
@@ -189,7 +190,8 @@ def _weights(rc: ReportClauses, wanted: set[str], groups: dict[str, tuple[str, .
     weights = {g: rc.idf.get(g, rare) for g in wanted}
     for key, forms in groups.items():  # a dictionary sense is a guess (execution → 行政): it weighs half
         grams = [f[i:i + 2] for f in forms for i in range(len(f) - 1)]
-        weights[key] = DICTIONARY_WEIGHT * max((rc.idf.get(g, rare) for g in grams), default=rare / 2)
+        scale = HOW_WEIGHT if key.startswith("~~") else DICTIONARY_WEIGHT
+        weights[key] = scale * max((rc.idf.get(g, rare) for g in grams), default=rare / 2)
     return weights
 
 
