@@ -210,6 +210,16 @@ def unknown_agency(question: str, view: str, found: list[str]) -> str | None:
     return m.group(1).strip() if m else None
 
 
+def _unnamed(view: str, linking: Linking) -> str:
+    """The view with the names of linked agencies blanked: an agency's name is not the metric
+    asked for ("Pingtan's market regulator" asks nothing about regulations)."""
+    chars = list(view)
+    for m in linking.mentions:
+        if m.agencies and 0 <= m.start < m.end <= len(chars):
+            chars[m.start:m.end] = " " * (m.end - m.start)
+    return "".join(chars)
+
+
 def understand(question: str, known_agencies_in_store: Iterable[str] | Mapping[str, Iterable[int]] = ()) -> Query:
     """The question as understood. `known_agencies_in_store`: ingested agency names, or a
     mapping agency → years held (lets the year narrow agencies that share a short form)."""
@@ -217,7 +227,7 @@ def understand(question: str, known_agencies_in_store: Iterable[str] | Mapping[s
     years = find_years(view)
     linking = link(view, question, known_agencies_in_store, years)
     agencies = linking.agencies
-    metric = find_metric(view)
+    metric = find_metric(_unnamed(view, linking))
     unsupported = []
     stranger = linking.unknown or (None if agencies or (linking.ambiguous and not linking.from_place) else (
         unknown_agency(question, view, agencies)))
