@@ -3,8 +3,9 @@
 No alias list per agency. A Chinese mention names an agency when it is a recognizable short
 form of the agency's full name: its characters appear in the name in order (地税局 → 地方税务局,
 外办 → 外事办公室, 财金局 → 财政金融局, 市政府办公厅 → 市人民政府办公厅) and it ends on the name's own
-suffix (局, 办→办公室, 委→委员会 …). An English mention is linked through the pinyin of the
-place (pypinyin) and a small glossary of institutional terms (`qa/data/glossary.toml`).
+suffix (局, 办→办公室, 委→委员会 …). An English mention is linked by `qa.link_en`: a small glossary of
+institutional terms (`qa/data/glossary.toml`), the pinyin of the place and of pinyin names (Pingtan
+Guoziju: the same short-form rule over syllables), and CC-CEDICT for any other English word.
 
 Several agencies fitting one mention is never resolved by guessing: the year the question names
 narrows them, a nearly exact form wins (平潭财政局 is 平潭县财政局, one character dropped, not
@@ -19,10 +20,10 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
-from pathlib import Path
 from typing import Iterable, Mapping, Optional
 
-GLOSSARY_FILE = Path(__file__).parent / "data" / "glossary.toml"
+from qa.link_en import english_mentions, english_place
+
 # Characters an agency name (and so a mention of one) ends with.
 SUFFIX_CHARS = set("局办室会委厅部署府区县市处院所站队心馆")
 # What may follow the last character a mention matched: 外办 → 外事办公室, 发改委 → 发展和改革委员会,
@@ -43,6 +44,7 @@ class Mention:
     start: int
     end: int
     agencies: list[str] = field(default_factory=list)  # every agency the mention fits, best first
+    weak: bool = False  # only a place and generic words ("Pingtan government" portal): no agency of its own
 
 
 @dataclass
@@ -74,6 +76,12 @@ def _align(mention: str, name: str) -> Optional[tuple[int, int]]:
         if best is None or skipped < best[1]:
             best = (pos, skipped)
     return best
+
+
+@lru_cache(maxsize=4096)
+def suffix_ends(name: str) -> frozenset[int]:
+    """Indices a short form of the name may end on: its suffix character (办 of 办公室 too)."""
+    return frozenset(i for i, c in enumerate(name) if c in SUFFIX_CHARS and name[i + 1:] in ALLOWED_TAILS)
 
 
 @lru_cache(maxsize=4)
@@ -153,97 +161,6 @@ def _rank(mention: Mention, names: tuple[str, ...]) -> list[tuple[int, int, str]
     return [f for f in _fits(mention.text, names) if f[2] in mention.agencies]
 
 
-# ---------------------------------------------------------------------------- English mentions
-@lru_cache(maxsize=1)
-def glossary() -> dict:
-    from qa.facts.common import load_data_file
-
-    return load_data_file(GLOSSARY_FILE)
-
-
-INSTITUTION = re.compile(
-    r"\b(bureau|office|commission|committee|government|ministry|department|administration|zone|county|"
-    r"district|city|province|municipality|center|centre)\b", re.I)
-
-
-GENERIC_EN = {"ministry", "bureau", "office", "commission", "committee", "government", "people's", "municipal",
-              "city", "county", "district", "province", "provincial", "department", "administration", "zone",
-              "center", "centre", "general", "municipality"}
-
-
-def english_mentions(question: str, names: tuple[str, ...]) -> list[Mention]:
-    lower = question.lower().replace("’", "'")
-    words = [(m.group(0).removesuffix("'s"), m.start(), m.end()) for m in re.finditer(r"[a-z][a-z'\-]*", lower)]
-    terms = glossary()["terms"]
-    stop = set(glossary()["stop"])
-    out: list[Mention] = []
-    for i, (w, s, e) in enumerate(words):
-        if not INSTITUTION.fullmatch(w) or any(m.start <= s < m.end for m in out):
-            continue
-        lo = i
-        while lo > 0 and i - lo < 8:
-            if _name_word(question, words[lo - 1], stop):
-                lo -= 1
-            elif words[lo - 1][0] == "and" and lo > 1 and _name_word(question, words[lo - 2], stop):
-                lo -= 2  # "Letters and Visits Bureau": an "and" inside the name
-            else:
-                break
-        hi = i
-        if hi + 1 < len(words) and words[hi + 1][0] in ("of", "for"):  # "Ministry of Foreign Affairs"
-            hi += 1
-            while hi + 1 < len(words) and hi - i < 8 and _name_word(question, words[hi + 1], stop - {"and"}):
-                hi += 1
-        phrase = [w for w, _, _ in words[lo:hi + 1] if w not in ("of", "for", "the", "'s")]
-        if all(w in GENERIC_EN or w == "and" for w in phrase):  # "government information", "the bureau": no agency
-            continue
-        fits = _english_fits(phrase, terms, names)
-        out.append(Mention(question[words[lo][1]:words[hi][2]], words[lo][1], words[hi][2], fits))
-    return [m for m in out if not any(o is not m and o.start <= m.start and m.end <= o.end for o in out)]
-
-
-def _name_word(question: str, word: tuple[str, int, int], stop: set[str]) -> bool:
-    """A word of an agency's English name: a glossary word, or a capitalized one (a place)."""
-    w, start, _ = word
-    return w not in stop and (w in _glossary_words() or question[start].isupper())
-
-
-@lru_cache(maxsize=1)
-def _glossary_words() -> frozenset[str]:
-    return frozenset(w for term in glossary()["terms"] for w in term.split()) | {"of", "for", "and", "'s"}
-
-
-def _english_fits(words: list[str], terms: dict, names: tuple[str, ...]) -> list[str]:
-    """Names containing a Chinese form of every glossary term and the pinyin of every other word."""
-    wanted: list[list[str]] = []
-    places: list[str] = []
-    i = 0
-    while i < len(words):
-        for n in (4, 3, 2, 1):
-            key = " ".join(words[i:i + n])
-            if len(words[i:i + n]) == n and key in terms:
-                alternatives = terms[key]
-                if alternatives:  # an empty list: a word that says nothing about the name
-                    wanted.append(alternatives)
-                i += n
-                break
-        else:
-            if words[i] != "and":  # "and" outside a term ("finance and banking") joins nothing
-                places.append(re.sub(r"['\-]", "", words[i].removesuffix("'s")))
-            i += 1
-    if not wanted and not places:
-        return []
-    return [name for name in names
-            if all(any(a in name for a in alts) for alts in wanted)
-            and all(p in _pinyin(name) for p in places)]
-
-
-@lru_cache(maxsize=4096)
-def _pinyin(name: str) -> str:
-    from pypinyin import lazy_pinyin  # ~0.3 s to import: only English questions pay it
-
-    return "".join(lazy_pinyin(name))
-
-
 # ---------------------------------------------------------------------------- linking
 def link_agencies(view: str, question: str, agency_years: Mapping[str, Iterable[int]],
                   years: Iterable[int] = ()) -> Linking:
@@ -252,15 +169,18 @@ def link_agencies(view: str, question: str, agency_years: Mapping[str, Iterable[
     years = set(years)
     mentions = chinese_mentions(view, names)
     if re.search(r"[A-Za-z]{3,}", question):
-        mentions += [m for m in english_mentions(question, names)
-                     if not any(k.start <= m.start < k.end for k in mentions)]
+        spans = english_mentions(question, names, suffix_ends, _places(names))
+        mentions += [Mention(question[s.start:s.end], s.start, s.end, s.agencies, s.weak) for s in spans
+                     if not any(k.start <= s.start < k.end for k in mentions)]
+    if any(m.agencies for m in mentions):  # "the Pingtan government portal …, the Management Committee Office's report"
+        mentions = [m for m in mentions if m.agencies or not m.weak]
     result = Linking(mentions=mentions)
-    if not mentions:  # only a place named ("平潭2021年…", "Pingtan's market regulator"): its agencies are the candidates
+    if not mentions:  # only a place named ("平潭2021年…", "Pingtan's residents"): its agencies are the candidates
         place = _place_candidates(view, names)
-        english_place = None if place else _english_place_candidates(question, names)
-        if place or english_place:
-            place = place or english_place
-            narrowed = _named_after_place(view, *place) if not english_place else None
+        en_place = None if place else english_place(question, _places(names))
+        if place or en_place:
+            place = place or en_place
+            narrowed = _named_after_place(view, *place) if not en_place else None
             mentions.append(narrowed or Mention(place[0], -1, -1, place[1]))
             result.from_place = narrowed is None
     for m in sorted(mentions, key=lambda m: m.start):
@@ -293,22 +213,16 @@ def _place_candidates(view: str, names: tuple[str, ...]) -> Optional[tuple[str, 
     return best
 
 
-def _english_place_candidates(question: str, names: tuple[str, ...]) -> Optional[tuple[str, list[str]]]:
-    """The place an English question names by its pinyin ("Pingtan's …") and the agencies of that
-    place: a question naming a place and no agency we can link is never answered from all of them."""
-    words = {re.sub(r"['\-]", "", w.removesuffix("'s")) for w in re.findall(r"[a-z][a-z'\-]*", question.lower().replace("’", "'"))}
-    found: dict[str, list[str]] = {}
+@lru_cache(maxsize=4)
+def _places(names: tuple[str, ...]) -> dict[str, list[str]]:
+    """Each place the names start with, without its level (平潭县, 平潭 → 平潭), and its agencies."""
+    found: dict[str, list[str]] = defaultdict(list)
     for name in names:
         m = PLACE.match(name)
-        for key in dict.fromkeys(k for k in ((m.group(0) if m else ""), name[:2]) if len(k) >= 2):
-            bare = key[:-1] if len(key) > 2 and key[-1] in "省市县区州旗" else key
-            if _pinyin(bare) in words:
-                found.setdefault(bare, []).append(name)
-                break
-    if not found:
-        return None
-    place = max(found, key=lambda k: len(found[k]))
-    return _pinyin(place).capitalize(), found[place]
+        keys = [k for k in ((m.group(0) if m else ""), name[:2]) if len(k) >= 2]
+        for bare in dict.fromkeys(k[:-1] if len(k) > 2 and k[-1] in "省市县区州旗" else k for k in keys):
+            found[bare].append(name)
+    return dict(found)
 
 
 def _named_after_place(view: str, place: str, agencies: list[str]) -> Optional[Mention]:

@@ -8,11 +8,13 @@ questions are linked by rule, and a question never gets an agency it did not nam
 from __future__ import annotations
 
 import csv
+import subprocess
+import sys
 from collections import defaultdict
 
 import pytest
 
-from conftest import SHARED
+from conftest import ROOT, SHARED
 from qa.link import describe_years
 from qa.understand import understand
 
@@ -98,3 +100,95 @@ def test_year_narrows_a_short_form(held):
 def test_years_held_are_folded(held):
     line = describe_years("平潭综合实验区财政金融局", held)
     assert line.startswith("平潭综合实验区财政金融局: 2012–") and "2016" not in line.split("–")[0]
+
+
+# ------------------------------------------------------------------ English mentions (qa/link_en.py)
+@pytest.mark.parametrize("question,agency", [
+    # pinyin: the syllables in the name's order, ending on its suffix (ju 局): the short-form rule
+    ("What share of the government information produced by the Pingtan Caizheng Jinrong Ju in 2017 was "
+     "proactively disclosed?", "平潭综合实验区财政金融局"),
+    ("How many updates did the Pingtan Guoziju post in 2020?", "平潭综合实验区国有资产管理局"),  # 国资局, one word
+    ("How many people worked on disclosure at the Pingtan Shehui Shiye Ju in 2015?", "平潭综合实验区社会事业局"),
+    ("How many applications did Píngtán Tóuzī Cùjìn Jú receive in 2024?", "平潭综合实验区投资促进局"),  # tone marks
+    ("How many items did the Pingtan Lüyou Ju publish in 2011?", "平潭县旅游局"),  # ü (pypinyin writes lv)
+    ("How many items did the Pingtan Guanweihui Bangongshi publish in 2020?", "平潭综合实验区管委会办公室"),
+])
+def test_pinyin_names_link(held, question, agency):
+    q = understand(question, held)
+    assert q.agencies == [agency], (q.agencies, q.agency_candidates, q.unknown_agency, q.agency_mentions)
+
+
+@pytest.mark.parametrize("question", [
+    "How many applications did the Pingtan Tongji Ju receive in 2021?",  # 统计局: not ingested
+    "How many applications did the Pingtan Nongcun Fazhan Ju receive in 2020?",  # 发展局 fits, nongcun does not
+    "How many applications did the Pingtan Ju receive in 2021?",  # every bureau of Pingtan
+])
+def test_pinyin_that_fits_no_one_agency_is_no_guess(held, question):
+    q = understand(question, held)
+    assert q.agencies == [], q
+    assert q.unknown_agency or len(q.agency_candidates) >= 2, q
+
+
+@pytest.mark.parametrize("question,agency", [
+    ("Did Pingtan's State Assets Bureau charge any fees in 2022?", "平潭综合实验区国有资产管理局"),
+    ("What was the number of items published proactively by Pingtan's market regulator in 2016?", "平潭市场监督管理局"),
+    ("Did Pingtan's market regulator face any lawsuits in 2025?", "平潭综合实验区市场监督管理局"),
+    ("How many applications did Pingtan's market supervision bureau receive in 2021?", "平潭综合实验区市场监督管理局"),
+    # CC-CEDICT for a word the glossary does not hold: fishery → 渔业, assets → 资产, petition → 信访
+    ("How many applications did the Pingtan Fishery Bureau receive in 2011?", "平潭县海洋与渔业局"),
+    ("How many applications did the Pingtan Assets Bureau receive in 2021?", "平潭综合实验区国有资产管理局"),
+    ("How many applications did the Pingtan Petition Bureau receive in 2011?", "平潭县信访局"),
+])
+def test_english_words_beyond_the_glossary_forms(held, question, agency):
+    q = understand(question, held)
+    assert q.agencies == [agency], (q.agencies, q.agency_candidates, q.unknown_agency, q.agency_mentions)
+
+
+@pytest.mark.parametrize("question,mention", [
+    ("How many applications did the Pingtan Planning Bureau receive in 2011?", "Planning"),  # 计划生育 says more
+    ("How many applications did the Pingtan Industry Bureau receive in 2012?", "Industry"),  # 工商 or 渔业?
+    ("How many applications did the Pingtan Rural Development Bureau receive in 2020?", "Rural"),
+])
+def test_dictionary_words_that_do_not_say_which_agency_are_unknown(held, question, mention):
+    q = understand(question, held)
+    assert q.agencies == [] and not q.agency_candidates, q
+    assert q.unknown_agency and mention in q.unknown_agency
+
+
+@pytest.mark.parametrize("question,agencies", [
+    # 's after the institution word ends the name: the office is the bureau's
+    ("How many people in the Pingtan Social Affairs Bureau's office worked part-time on information disclosure "
+     "in 2015?", ["平潭综合实验区社会事业局"]),
+    ("How many applications did Pingtan County's Finance Bureau receive in 2010?", ["平潭县财政局"]),
+    # a place and generic words ("Pingtan government" portal) name no agency when another mention does
+    ("How many policy interpretations were published on the Pingtan government portal in 2025, according to the "
+     "Management Committee Office's report?", ["平潭综合实验区管委会办公室"]),
+    ("What did the Pingtan Market Supervision Administration report to the provincial regulator in 2020?",
+     ["平潭综合实验区市场监督管理局"]),
+    ("In 2021, how many applications did Pingtan's market regulator and the Pingtan Social Affairs Bureau each "
+     "receive?", ["平潭综合实验区市场监督管理局", "平潭综合实验区社会事业局"]),
+])
+def test_possessives_and_place_words_inside_a_question(held, question, agencies):
+    q = understand(question, held)
+    assert q.agencies == agencies and not q.unknown_agency, (q.agencies, q.unknown_agency, q.agency_mentions)
+
+
+def test_a_place_and_generic_words_alone_name_no_agency(held):
+    q = understand("How many items were published on the Pingtan government portal in 2025?", held)
+    assert q.agencies == [], q
+
+
+def test_pinyin_and_dictionary_load_only_when_needed():
+    """pypinyin (~0.3 s) only for English questions; CC-CEDICT (~2 s) only for a word of a mention
+    that neither the glossary nor pinyin explains."""
+    code = (
+        "import sys; from qa.understand import understand\n"
+        "held = {'平潭综合实验区财政金融局': [2020], '平潭县海洋与渔业局': [2011]}\n"
+        "understand('平潭财金局2020年收到多少申请？', held); print('pypinyin' in sys.modules)\n"
+        "understand('How many items did the Pingtan Finance Bureau publish in 2020?', held)\n"
+        "print('pypinyin' in sys.modules, 'qa.answer.cedict' in sys.modules)\n"
+        "understand('How many items did the Pingtan Fishery Bureau publish in 2011?', held)\n"
+        "print('qa.answer.cedict' in sys.modules)\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT,
+                         env={"PYTHONPATH": str(ROOT), "PATH": ""}, check=True).stdout.split()
+    assert out == ["False", "True", "False", "True"], out
