@@ -134,6 +134,10 @@ def ingest(
             results.append(failure)
             if on_result:
                 on_result(failure)
+    if any(r.status in ("added", "reread") for r in results):
+        from qa.answer.cedict import chinese_words
+
+        chinese_words()  # builds the dictionary index once per machine, so English questions never wait for it
     return results
 
 

@@ -306,4 +306,8 @@ def agency_years(store) -> dict[str, list[int]]:
                 held.setdefault(agency, set())
         cached = (version, {a: sorted(ys) for a, ys in held.items()})
         store._agency_years = cached
+        if hasattr(store, "name_syllables"):
+            from qa.link_en import remember_syllables
+
+            remember_syllables(store.name_syllables())
     return cached[1]

@@ -112,7 +112,17 @@ class Store:
                 [(tokens[c.id], c.id) for c in chunks],
             )
             self.db.executemany(insert_sql("facts", FACT_COLUMNS), [values_of(f, FACT_COLUMNS) for f in facts])
+            if report.agency:
+                from qa.link_en import name_syllables
+
+                self.db.execute("INSERT OR IGNORE INTO name_syllables (name, syllables) VALUES (?, ?)",
+                                (report.agency, " ".join(name_syllables(report.agency))))
         return old
+
+    def name_syllables(self) -> dict[str, tuple[str, ...]]:
+        """Agency name → the pinyin syllables of its characters, as written at ingest."""
+        rows = self.db.execute("SELECT name, syllables FROM name_syllables")
+        return {name: tuple(syl.split(" ")) for name, syl in rows}
 
     def replaced_ids(self, report: Report) -> list[str]:
         """Ids of stored reports that writing this report would replace (same path or same id)."""

