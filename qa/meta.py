@@ -114,7 +114,9 @@ def agency_from_title(lines: list[tuple[int, str]], index: int, title: str) -> O
     m = YEAR_IN_TITLE.search(title)
     before = title[: m.start()] if m else ""
     after = title[m.end() :] if m else title
+    # a cover letter's title quotes the report: 关于报送《X2015年政府信息公开年度报告》的函
     candidate = re.sub(r"(?:发布|关于)$", "", before.strip())
+    candidate = re.sub(r"^.*?[《〈“\"]", "", candidate) if re.search(r"^关于[^《〈“\"]{0,6}[《〈“\"]", candidate) else candidate
     if not candidate:  # "2013年四川省…外事办公室政府信息公开工作年度报告"
         cut = re.search(r"(?:度)?(?:政府)?信息公开", after)
         candidate = after[: cut.start()] if cut else ""
