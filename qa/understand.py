@@ -196,6 +196,27 @@ def find_metric(view: str) -> str | None:
     return best[2] if best else None
 
 
+# The review and litigation table: each group's result columns, asked in words of their own
+# ("lawsuits filed directly … ended with the bureau upheld", "复议…被纠正").
+RESULT_PARTS = [
+    ("upheld", re.compile(r"维持|\b(?:upheld|uphold|maintained|sustained|affirmed)\b", re.I)),
+    ("corrected", re.compile(r"纠正|撤销|\b(?:corrected|overturned|revoked|reversed|overruled)\b", re.I)),
+    ("pending", re.compile(r"尚未审结|未审结|\b(?:pending|not yet concluded|unresolved|ongoing)\b", re.I)),
+    ("other", re.compile(r"其他结果|\bother (?:results?|outcomes?)\b", re.I)),
+]
+
+
+def result_part(metric: str | None, view: str) -> str | None:
+    """review_total + "corrected" → review_corrected (a metric of the same group that exists)."""
+    if not metric or not metric.endswith("_total") or not metric.startswith(("review", "litigation")):
+        return metric
+    group = metric.removesuffix("_total")
+    for part, words in RESULT_PARTS:
+        if words.search(view) and f"{group}_{part}" in vocabulary()["metrics"]:
+            return f"{group}_{part}"
+    return metric
+
+
 def find_scope(view: str) -> str | None:
     lower = view.lower()
     for scope, info in vocabulary()["scopes"].items():
@@ -231,7 +252,7 @@ def understand(question: str, known_agencies_in_store: Iterable[str] | Mapping[s
     linking = link(view, question, known_agencies_in_store, years)
     agencies = linking.agencies
     asked = _without_mentions(view, linking)  # "market regulator" names an agency, not regulations
-    metric = find_metric(asked)
+    metric = result_part(find_metric(asked), asked)
     unsupported = []
     stranger = linking.unknown or (None if agencies or (linking.ambiguous and not linking.from_place) else (
         unknown_agency(question, view, agencies)))
