@@ -48,6 +48,7 @@ published publishing post posted posting send sent get got give given conduct co
 handled take took official officially put make made do done see saw times time count counts give tell""".split())
 DICTIONARY_WEIGHT = 0.5  # an English word put in Chinese by CC-CEDICT, against one of the term list
 HOW_WEIGHT = 0.1  # ... and one of EN_HOW_WORDS
+CATEGORY_ITEM = re.compile(r"类(?:信息|政府信息)?\s*\d")  # 机构职能类信息25条, 行政处罚类67条: an enumeration's item
 OUTLINE = re.compile(r"报告(?:由|分为|共分)")  # the sentence listing the report's own parts
 MIN_SHARED = 2  # bigrams a clause must share with the question
 MIN_SHARE = 0.5  # ... and this share of the question's words (weighted by rarity)
@@ -216,8 +217,8 @@ def find_hits(query: Query, store: Store, report_id: str, wanted: set[str]) -> l
     unit_weight = sum(weights[g] for g in wanted & unit_word_bigrams(query.question)) if units else 0.0
     hits = []
     # the question's words earlier in the sentence name what a number counts: fully within its own
-    # phrase (行政许可的事项、依据…实施情况17条: 、 with no count before it), less from other clauses; in an enumeration (；) only
-    # the lead-in's words (在主动公开的32条信息中，…) count for every item, never another item's
+    # phrase (行政许可的事项、依据…实施情况17条: 、 with no count before it), less from the sentence's
+    # lead-in (up to its first ； or category item: 在主动公开的32条信息中，…), never from another item
     sentence: set[str] = set()
     phrase: set[str] = set()
     in_lead = True
@@ -236,8 +237,9 @@ def find_hits(query: Query, store: Store, report_id: str, wanted: set[str]) -> l
         same_phrase = phrase - own
         context = sentence - own - phrase
         phrase |= own
-        if in_lead:
+        if in_lead:  # the lead-in ends at the first category item (行政处罚类67条): the rest are items too
             sentence |= own
+            in_lead = not CATEGORY_ITEM.search(rc.view, start, end)
         if not own and not same_phrase:
             continue
         weight = sum(weights[g] for g in own | same_phrase) + CONTEXT_WEIGHT * sum(weights[g] for g in context)
