@@ -83,15 +83,19 @@ def _en_terms() -> list[tuple[re.Pattern, str]]:
             sorted(terms.items(), key=lambda t: -len(t[0]))]
 
 
-def _english_terms(view: str) -> tuple[list[str], str]:
-    """The Chinese of the English terms in `view` (longest first), and the lower-cased view with
-    those terms blanked out."""
-    lower, found = view.lower(), []
+def _english_terms(view: str) -> tuple[list[str], str, dict[str, tuple[str, ...]]]:
+    """The Chinese of the English terms in `view` (longest first), the lower-cased view with those
+    terms blanked out, and the terms the reports write in several ways (special funds → 专项资金 or
+    专项经费): those are matched as one word, any of its forms."""
+    lower, found, alternatives = view.lower(), [], {}
     for pattern, zh in _en_terms():
         for m in pattern.finditer(lower):
-            found.append(zh)
+            if isinstance(zh, list):
+                alternatives[f"={m.group(0)}"] = tuple(zh)
+            else:
+                found.append(zh)
             lower = lower[:m.start()] + " " * (m.end() - m.start()) + lower[m.end():]
-    return found, lower
+    return found, lower, alternatives
 
 
 def template_metrics() -> frozenset[str]:
@@ -179,8 +183,10 @@ def english_groups(query: Query, wanted: set[str], report_view: str) -> dict[str
     view = query.question.lower()
     for mention in query.agency_mentions:
         view = view.replace(mention.lower(), " ")
-    view = re.sub(r"\bhow many \w+|\bpingtan\b", " ", _english_terms(view)[1])
-    return {("~~" if word in EN_HOW_WORDS else "~") + word: tuple(zh for zh in chinese_words().get(stem(word), ()) if len(zh) <= 4 and zh in report_view)
+    _, view, alternatives = _english_terms(view)
+    view = re.sub(r"\bhow many \w+|\bpingtan\b", " ", view).replace("-", " ")  # planning-type
+    return {key: tuple(zh for zh in forms if zh in report_view) for key, forms in alternatives.items()} | {
+        ("~~" if word in EN_HOW_WORDS else "~") + word: tuple(zh for zh in chinese_words().get(stem(word), ()) if len(zh) <= 4 and zh in report_view)
             for word in dict.fromkeys(en_words(view))}
 
 
@@ -191,7 +197,7 @@ def _weights(rc: ReportClauses, wanted: set[str], groups: dict[str, tuple[str, .
     weights = {g: rc.idf.get(g, rare) for g in wanted}
     for key, forms in groups.items():  # a dictionary sense is a guess (execution → 行政): it weighs half
         grams = [f[i:i + 2] for f in forms for i in range(len(f) - 1)]
-        scale = HOW_WEIGHT if key.startswith("~~") else DICTIONARY_WEIGHT
+        scale = HOW_WEIGHT if key.startswith("~~") else 1.0 if key.startswith("=") else DICTIONARY_WEIGHT
         weights[key] = scale * max((rc.idf.get(g, rare) for g in grams), default=rare / 2)
     return weights
 

@@ -28,8 +28,8 @@ EN_UNITS = {"items": ("条", "项", "件"), "batches": ("批次", "批"), "artic
             "sessions": ("期", "场", "次"), "times": ("次",), "copies": ("份",), "people": ("人", "名", "人次"),
             "persons": ("人", "名"), "staff": ("人", "名"), "visitors": ("人次",), "posts": ("条", "篇"),
             "conferences": ("场", "次"), "meetings": ("场", "次"), "events": ("场", "次"), "lectures": ("场", "次"),
-            "person-times": ("人次",), "documents": ("份", "件", "个"), "cases": ("件", "起")}
-EN_UNIT_NOUN = re.compile(rf"how many (?:[a-z\-]+ ){{0,4}}?({'|'.join(EN_UNITS)})\b", re.I)
+            "person-times": ("人次",), "documents": ("份", "件", "个", "条"), "cases": ("件", "起")}
+EN_UNIT_NOUN = re.compile(rf"how many (?:[^\s?？]+ ){{0,4}}?({'|'.join(EN_UNITS)})\b", re.I)
 
 def wanted_units(question: str) -> set[str]:
     """The units a question asks in: 多少条 / how many items → 条; 金额/经费 → 元, 万元; 人数 → 人, 人次;
