@@ -30,7 +30,7 @@ EN_TERMS_FILE = Path(__file__).parent.parent / "data" / "en_terms.toml"
 QUESTION_WORDS = re.compile(
     r"(?:多少|几)(?:人次|万元|批次|[个名人件场条次期份篇项家批部册本户类处所位宗笔卷])?|是否|共计|一共|总共|合计|其中|请问"
     r"|数量|[条件次人个]数|报告中|报告|政府信息公开工作|年度|全年|本年|哪些|什么|对比|比较|相比|有何变化|变化|如何"
-    r"|政府信息公开|年底|年末|[的了共有年度在该吗呢是]|\d+|[^\u4e00-\u9fff]")
+    r"|政府信息公开|年底|年末|大概|大约|大致|左右|[的了共有年在该吗呢是]|\d+|[^\u4e00-\u9fff]")  # 度 stays: 季度
 CLAUSE_END = re.compile(r"[。！？!?；;，,：:、]|[（(](?=其中|含|包括)|\n\s*\n|(?<=[\u4e00-\u9fff]) {2,}")
 # an enumeration's items (；) share the sentence's lead-in words as context (在公开的131条信息中，…7条；
 # 行政许可…111条), but a quote stops at the item
@@ -70,8 +70,25 @@ def question_bigrams(query: Query) -> set[str]:
     view = matching_view(query.question)
     for mention in query.agency_mentions:
         view = view.replace(matching_view(mention), " ")
-    words = QUESTION_WORDS.sub(" ", view) + " " + " ".join(_english_terms(view)[0])
-    return {w[i:i + 2] for w in words.split() for i in range(len(w) - 1)}
+    return {w[i:i + 2] for w in question_words(query) for i in range(len(w) - 1)}
+
+
+def question_words(query: Query) -> list[str]:
+    """The runs of characters question_bigrams are cut from (their order tells neighbours apart)."""
+    view = matching_view(query.question)
+    for mention in query.agency_mentions:
+        view = view.replace(matching_view(mention), " ")
+    return (QUESTION_WORDS.sub(" ", view) + " " + " ".join(_english_terms(view)[0])).split()
+
+
+def across_words(query: Query, known: dict[str, float]) -> set[str]:
+    """Bigrams that straddle two words of the question (回应舆情 → 应舆): absent from the report while
+    the bigrams on both sides are in it. They say nothing, and as the rarest of all would weigh most."""
+    out = set()
+    for w in question_words(query):
+        grams = [w[i:i + 2] for i in range(len(w) - 1)]
+        out |= {g for i, g in enumerate(grams[1:-1], 1) if g not in known and grams[i - 1] in known and grams[i + 1] in known}
+    return out
 
 
 @lru_cache(maxsize=1)
@@ -214,6 +231,7 @@ def find_hits(query: Query, store: Store, report_id: str, wanted: set[str]) -> l
     公开, which every clause of such a report repeats); the sentence's earlier clauses count less
     (they often name what the number counts: “行政执法公示”专栏…，今年共公开632条信息)."""
     rc = report_clauses(store, report_id)
+    wanted = wanted - across_words(query, rc.idf)
     groups = english_groups(query, wanted, rc.view)
     weights = _weights(rc, wanted, groups)
     units = wanted_units(query.question)
