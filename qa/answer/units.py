@@ -43,7 +43,8 @@ def wanted_units(question: str) -> set[str]:
     m = EN_UNIT_NOUN.search(view)
     if m:  # "how many budget and final accounts items": items, not money
         return set(EN_UNITS[m.group(1).lower()])
-    if MONEY.search(view) or re.search(r"\b(?:amount|yuan|funds?|funding|budget)\b", view, re.I):
+    if MONEY.search(view) or re.search(r"\b(?:amount|yuan|rmb|funds?|funding|budget|money|spent|spend|spending|cost)\b",
+                                       view, re.I):
         return set(MONEY_UNITS)
     return set(PERSON_UNITS) if PERSONS.search(view) else set()
 
