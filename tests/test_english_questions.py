@@ -12,8 +12,9 @@ import pytest
 from conftest import SHARED
 
 PINGTAN = SHARED / "corpus" / "pingtan"
-REPORTS = ["jjf_2014", "jjf_2018", "jjf_2025", "gwh_2012", "gwh_2014", "gwh_2017", "gwh_2023", "gwh_2024",
-           "shs_2023", "shs_2025", "czj_2016", "czj_2017", "czj_2022", "scj_2025"]
+REPORTS = ["jjf_2014", "jjf_2018", "jjf_2025", "gwh_2012", "gwh_2014", "gwh_2017", "gwh_2020", "gwh_2023", "gwh_2024",
+           "shs_2023", "shs_2025", "czj_2016", "czj_2017", "czj_2021", "czj_2022", "scj_2013", "scj_2018", "scj_2025",
+           "gyz_2019"]
 
 
 @pytest.fixture(scope="module")
@@ -64,6 +65,39 @@ def _ask(question, settings):
      "Bureau in 2017.", 69, "69条"),
 ])
 def test_english_counts(pingtan, question, value, quote):
+    answer = _ask(question, pingtan)
+    assert answer.mode in ("fact", "extract"), answer.text
+    assert answer.value == value, answer.text
+    assert any(quote in c.quote for c in answer.citations), [c.quote for c in answer.citations]
+
+
+@pytest.mark.parametrize("question,value,quote", [
+    # the result columns of the review and litigation table asked in words
+    ("In 2025, in how many administrative reconsideration cases over information disclosure was the Pingtan Social "
+     "Affairs Bureau's decision corrected?", 1, ""),
+    ("How many FOI lawsuits filed directly against the Pingtan Social Affairs Bureau (without prior reconsideration) "
+     "ended with the bureau upheld in 2023?", 3, ""),
+    # template rows as readers name them
+    ("how many FOI requests got turned down by pingtan's market regulator in 2025?", 3, ""),
+    ("Were any information requests still pending at year end at the Pingtan Market Supervision Administration in "
+     "2025? How many were carried over?", 2, ""),
+    # AIC is 工商 (平潭县工商局)
+    ("How many person-times did the Pingtan County AIC send to higher-level training on information disclosure in "
+     "2013?", 4, "4人次"),
+    # did … any: a count, here none in words of the report's own enumeration
+    ("Did 平潭国资局 publish any 财务预算、决算 information in 2019?", 0, "财务预算、决算信息0条"),
+    # an English term the reports write two ways (专项资金 here, not 专项经费)
+    ("How many items on the use of special funds did the Pingtan Finance and Financial Affairs Bureau disclose in "
+     "2021?", 62, "专项资金使用情况公开共62条"),
+    # a category item of an enumeration: its own words, never the next item's (其他应主动公开…6条)
+    ("How many 行政处罚类 items did 平潭综合实验区市场监督管理局 publish proactively in 2018?", 67, "行政处罚类67条"),
+    # 季度 is a word of the question (度 is no question word)
+    ("How many 季度通报 did 平潭管委会办公室 issue in 2023?", 3, "季度通报3次"),
+    # money asked in English: 元, not the 197批次 of the same sentence
+    ("How much money was involved in the procurement notices the Pingtan Management Committee Office put out in "
+     "2020?", 3601627.4, "3601627.4元"),
+])
+def test_more_english_counts(pingtan, question, value, quote):
     answer = _ask(question, pingtan)
     assert answer.mode in ("fact", "extract"), answer.text
     assert answer.value == value, answer.text
