@@ -20,6 +20,8 @@ from qa.store import Store
 from qa.types import Answer, Query
 
 OPEN_MARGIN = 2  # shared words by which the report's own sentence must beat a vocabulary fact
+# English nouns for "things counted" in general: "documents released proactively" asks for the total
+ITEM_NOUNS = frozenset({"documents", "document", "items", "item", "pieces", "piece", "records", "record"})
 
 
 def open_number_answer(query: Query, store: Store) -> tuple[Optional[Answer], float]:
@@ -91,7 +93,8 @@ def _english_part(query: Query, wanted: set[str], answer: Answer, store: Store) 
     groups = english_groups(query, wanted, report_clauses(store, first.report_id).view)
     clauses = " ".join(fact_clause(f) for f in answer.facts)
     return tuple(forms for key, forms in groups.items()
-                 if forms and not key.startswith("~~") and not any(f in clauses for f in forms))
+                 if forms and not key.startswith("~~") and key.lstrip("~=") not in ITEM_NOUNS
+                 and not any(f in clauses for f in forms))
 
 
 def _template_answers(query: Query, store: Store) -> bool:
@@ -142,7 +145,7 @@ def _open_wins(fit: _FactFit, answer: Answer, opened: Answer, stated: set) -> bo
     open_words = set().union(*(han_bigrams(matching_view(f.quote)) for f in opened.facts)) & fit.wanted
     # (an English question: the number's own clause writes the part the fact's does not: 机构职能类信息25条)
     names_en = any(form in fact_clause(f) for f in opened.facts for forms in fit.english_part for form in forms)
-    names_part = fit.part and (len(open_words - fact_words) >= OPEN_MARGIN or names_en) and shared >= fit.shared
+    names_part = fit.part and ((len(open_words - fact_words) >= OPEN_MARGIN and shared >= fit.shared) or names_en)
     return (len(stated) > 1 and opened.value in stated) or shared >= fit.shared + OPEN_MARGIN or names_part
 
 
