@@ -16,6 +16,7 @@ from typing import Optional
 from qa.answer.abstain import abstain_answer
 from qa.answer.fact import TABLE_WORDS, change_line, select_main
 from qa.answer.wording import fact_citation, format_value
+from qa.facts.common import vocabulary
 from qa.store import Store
 from qa.types import Answer, Query
 
@@ -65,6 +66,7 @@ class _FactFit:
     units: set[str]  # the units the question asks in
     wanted: set[str]  # the question's words (open_numbers.question_bigrams)
     running: bool  # the question asks for a running total
+    metric: str  # the metric the facts are of
 
 
 def _fact_fit(query: Query, answer: Answer, store: Store) -> _FactFit:
@@ -79,7 +81,7 @@ def _fact_fit(query: Query, answer: Answer, store: Store) -> _FactFit:
     part = len(wanted) >= shared + OPEN_MARGIN or bool(english_part)
     return _FactFit(shared, part, english_part, bool(facts) and unit_misfit(units, facts),
                     bool(units and facts) and all(f.unit and f.unit not in units for f in facts), units,
-                    wanted, running)
+                    wanted, running, query.metric or "")
 
 
 def _english_part(query: Query, wanted: set[str], answer: Answer, store: Store) -> tuple[tuple[str, ...], ...]:
@@ -146,7 +148,10 @@ def _open_wins(fit: _FactFit, answer: Answer, opened: Answer, stated: set) -> bo
     # (an English question: the number's own clause writes the part the fact's does not: 机构职能类信息25条)
     names_en = any(form in fact_clause(f) for f in opened.facts for forms in fit.english_part for form in forms)
     names_part = fit.part and ((len(open_words - fact_words) >= OPEN_MARGIN and shared >= fit.shared) or names_en)
-    return (len(stated) > 1 and opened.value in stated) or shared >= fit.shared + OPEN_MARGIN or names_part
+    # ... and never one that leaves out what a specific metric's clause names (公报 of 政府公报公开条0); a
+    # generic metric (主动公开) is what its parts leave out
+    covers = fact_words <= open_words or bool(vocabulary()["metrics"].get(fit.metric, {}).get("generic"))
+    return (len(stated) > 1 and opened.value in stated) or (covers and (shared >= fit.shared + OPEN_MARGIN or names_part))
 
 
 def _note_others(answer: Answer, opened: Answer, query: Query) -> None:
