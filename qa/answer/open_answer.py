@@ -112,7 +112,8 @@ def prefer_open_number(query: Query, store: Store, answer: Answer) -> Answer:
     if answer.mode not in ("fact", "abstain"):
         return answer
     if answer.mode == "abstain" and query.agencies and query.intent in ("lookup", "compare"):
-        return open_number_answer(query, store)[0] or answer
+        opened = open_number_answer(query, store)[0]
+        return opened if opened and _counts_what_the_metric_counts(query, opened) else answer
     if query.intent != "lookup" or not query.agencies or query.scope or TABLE_WORDS.search(query.question):
         return answer
     fit = _fact_fit(query, answer, store)
@@ -128,6 +129,17 @@ def prefer_open_number(query: Query, store: Store, answer: Answer) -> Answer:
         return answer
     _note_others(answer, opened, query)
     return opened
+
+
+def _counts_what_the_metric_counts(query: Query, opened: Answer) -> bool:
+    """A sentence answering for a metric the report does not state must count what the metric
+    counts: visits in 次/人次, followers in 人 — never the 7700条 or 108条 items of a nearby sentence."""
+    from qa.answer.units import same_kind, wanted_units
+
+    if wanted_units(query.question):  # the question names its own unit ("articles", 金额): the search kept to it
+        return True
+    unit = vocabulary()["metrics"].get(query.metric or "", {}).get("unit", "")
+    return not unit or all(not f.unit or same_kind(unit, f.unit) for f in opened.facts)
 
 
 def _open_wins(fit: _FactFit, answer: Answer, opened: Answer, stated: set) -> bool:

@@ -186,7 +186,8 @@ def _facts_answer(query: Query, store: Store) -> Optional[Answer]:
 
     if query.metric and query.intent in ("lookup", "compare", "list"):
         answer = None
-        if query.intent in ("compare", "list") or RANK_OR_TOTAL.search(query.question):
+        one_report = len(query.agencies) == 1 and len(query.years) == 1  # "in total" of one report: its figure
+        if query.intent in ("compare", "list") or (RANK_OR_TOTAL.search(query.question) and not one_report):
             from qa.answer.analysis import analysis_answer
 
             answer = analysis_answer(query, store)

@@ -18,7 +18,8 @@ UNIT_IN_QUESTION = re.compile(
 MONEY = re.compile(r"金额|经费|资金|费用|多少钱|收费")
 MONEY_UNITS = ("元", "万元", "亿元")
 TIME_UNITS = ("小时", "分钟", "天", "日", "个工作日", "工作日")
-PERSONS = re.compile(r"人数|人次|多少人|几人")
+PERSONS = re.compile(r"人数|人次|多少人|几人|关注用户|关注人数|关注量|粉丝|用户数|订阅"
+                     r"|\b(?:followers?|fans|subscribers|users|visitors|attendees|participants|readers)\b", re.I)
 PERCENT = re.compile(r"占比|比例|百分比|比率|百分之|率(?:是|为|达)?多少|占[^，。？?]{0,16}(?:多少|几)"
                      r"|\b(?:percentage|percent|proportion|share of|rate)\b", re.I)
 PERSON_UNITS = ("人", "人次", "名", "位", "")  # 近24.5万 (readers) has no unit of its own
@@ -69,6 +70,16 @@ def unit_misfit(units: set[str], facts: list[Fact]) -> bool:
     asked = _unit_class(units)
     stated = [_unit_class({f.unit}) for f in facts if f.unit]
     return bool(asked and stated) and all(c and c != asked for c in stated)
+
+
+UNIT_KINDS = {"items": {"条", "件", "篇", "份", "项", "个", "期", "批", "批次", "部", "册", "本", "家", "类"},
+              "times": {"次", "人次", "场"}, "persons": {"人", "名", "位", "户"}, "money": set(MONEY_UNITS),
+              "time": set(TIME_UNITS), "percent": {"%"}}
+
+
+def same_kind(a: str, b: str) -> bool:
+    """Two units that count the same kind of thing (条 and 篇: items; 次 and 人次: times; 人 and 名)."""
+    return a == b or any(a in kind and b in kind for kind in UNIT_KINDS.values())
 
 
 def unit_word_bigrams(question: str) -> set[str]:
