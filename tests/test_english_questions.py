@@ -14,7 +14,7 @@ from conftest import SHARED
 PINGTAN = SHARED / "corpus" / "pingtan"
 REPORTS = ["jjf_2014", "jjf_2018", "jjf_2025", "gwh_2012", "gwh_2014", "gwh_2017", "gwh_2020", "gwh_2023", "gwh_2024",
            "shs_2023", "shs_2025", "czj_2016", "czj_2017", "czj_2021", "czj_2022", "scj_2013", "scj_2018", "scj_2025",
-           "gyz_2019"]
+           "gyz_2019", "gyz_2022", "gwh_2025", "jjf_2011", "jjf_2024", "scj_2011", "scj_2017"]
 
 
 @pytest.fixture(scope="module")
@@ -102,6 +102,36 @@ def test_more_english_counts(pingtan, question, value, quote):
     assert answer.mode in ("fact", "extract"), answer.text
     assert answer.value == value, answer.text
     assert any(quote in c.quote for c in answer.citations), [c.quote for c in answer.citations]
+
+
+@pytest.mark.parametrize("question", [
+    # the report counts its WeChat posts (108条), never its followers
+    "How many followers did the 'Pingtan Guozi' (平潭国资) WeChat account of the Pingtan State-owned Assets "
+    "Administration Bureau have in 2022?",
+    "平潭经发局的微信公众号2024年有多少关注用户？",
+    # the portal's 7700余条 items are not visits
+    "How many visits did the Pingtan government portal receive in 2025, according to the Pingtan Management "
+    "Committee Office's report?",
+])
+def test_a_figure_of_another_kind_is_no_answer(pingtan, question):
+    answer = _ask(question, pingtan)
+    assert answer.mode == "abstain" and answer.value is None, answer.text
+
+
+@pytest.mark.parametrize("question,value", [
+    # the table row names 公报: another sentence's 26条 (without 公报) does not replace it
+    ("平潭縣司法局2012年通過政府公報公開的信息有多少條？", 0),
+    # the 2009–2018 statistics rows by their own names
+    ("平潭县经贸局 2011 统计表: what was the 对申请的答复总数?", 0),
+    # "in total" of one report is that report's figure (the running total asked for), not a table of one row
+    ("By the end of 2017, how many items in total had the Pingtan Comprehensive Experimental Zone Market Supervision "
+     "Administration proactively disclosed (cumulative)?", 837),
+    ("Was the Pingtan Market Supervision Administration sued in court over information disclosure in 2017?", 0),
+    ("平潭縣食品藥品監督管理局2011年政府信息公開收了多少費用？", 0),
+])
+def test_rows_and_yes_no_questions(pingtan, question, value):
+    answer = _ask(question, pingtan)
+    assert answer.mode in ("fact", "extract") and answer.value == value, answer.text
 
 
 def test_a_total_of_none_answers_the_amount(pingtan):
