@@ -32,7 +32,8 @@ NARRATIVE = re.compile(
 COUNTING = re.compile(r"多少|几[个名人件场条次期份项篇家批]|数量|[条件次人个]数|总计|合计|有没有|有无|是否(?:有|收到|收取|发生|公开|发布)"
                       r"|\b(?:how many|how much|number of|counts?|amount|total)\b"
                       r"|\b(?:did|does|do|was|were|has|have|had)\b[^?？]*\bany\b"  # did … any: none or how many
-                      r"|^\s*(?:was|were)\b[^?？]*\b(?:sued|fined|charged|reconsidered)\b", re.I)
+                      r"|^\s*(?:was|were)\b[^?？]*\b(?:sued|fined|charged|reconsidered)\b"
+                      r"|\bwhich\b[^?？]*\b(?:more|fewer|less|higher|lower|most|fewest)\b|哪个[^？?]{0,12}(?:多|少|高|低)", re.I)
 # A name that looks like an agency but is not one we know: the question must not be answered
 # from other agencies' reports.
 AGENCY_LIKE = re.compile(
