@@ -30,6 +30,7 @@ NARRATIVE = re.compile(
     re.I)
 # English words with boundaries: "count" must not fire on "Pingtan County".
 COUNTING = re.compile(r"多少|几[个名人件场条次期份项篇家批]|数量|[条件次人个]数|总计|合计|有没有|有无|是否(?:有|收到|收取|发生|公开|发布)"
+                      r"|(?:阅读|访问|浏览|点击|播放|关注)[量数]"
                       r"|\b(?:how many|how much|number of|counts?|amount|total)\b"
                       r"|\b(?:did|does|do|was|were|has|have|had)\b[^?？]*\bany\b"  # did … any: none or how many
                       r"|^\s*(?:was|were)\b[^?？]*\b(?:sued|fined|charged|reconsidered)\b"

@@ -23,10 +23,16 @@ from qa.types import Answer, Fact, Qualifier, Query
 MAX_LISTED = 12
 
 # ---------------------------------------------------------------------------- fact path
-def select_main(facts: list[Fact], scope: Optional[str]) -> list[Fact]:
+SAME_COLUMN = {"new_made": "issued", "issued": "new_made"}  # one column under the two templates' names
+NEW_WORDS = re.compile(r"新增|新收|本年新|\bnew(?:ly)?\b", re.I)
+
+
+def select_main(facts: list[Fact], scope: Optional[str], question: str = "") -> list[Fact]:
     if scope:
         return [f for f in facts if f.scope == scope]
     main = [f for f in facts if f.scope in ("", "total", "decisions", "amount")]
+    if not main and NEW_WORDS.search(question):  # "new followers" is never the running total
+        return [f for f in facts if f.scope != "cumulative"]
     return main or facts
 
 
@@ -55,7 +61,9 @@ def fact_answer(query: Query, store: Store) -> Optional[Answer]:
 
     english = query.language in ("en", "mixed")
     stated = store.facts(query.metric, query.agencies, query.years)
-    facts = select_main(stated, query.scope)
+    facts = select_main(stated, query.scope, query.question)
+    if not facts and query.scope in SAME_COLUMN:  # 本年新制作 (2019 template) is 本年制发 (2021)
+        facts = select_main(stated, SAME_COLUMN[query.scope])
     if not facts and query.scope and not store.has_scope(query.metric, query.scope):
         facts = select_main(stated, None)  # no report has that column for this metric: the word named none
     elif not facts and query.scope:  # a total of none is none in every part (无收费 answers 收费金额)

@@ -159,6 +159,7 @@ def extract_prose_facts(report: Report, sections: list[Section]) -> list[Fact]:
                                quote_start=qa, quote_end=qb, unit=unit, qualifier=qualifier,
                                scope=scope, note=note))
 
+    parent = None
     for qa, qb in sentences(report, view, frozenset(sec.start for sec in sections if sec.start > 0)):
         if in_boilerplate(report, qa):
             continue
@@ -167,7 +168,9 @@ def extract_prose_facts(report: Report, sections: list[Section]) -> list[Fact]:
         inside = mentions[bisect_left(mention_starts, qa):bisect_left(mention_starts, qb)]
         sent_mentions = [(idx[m.start], m) for m in inside if m.start in idx]
         count_pos = {i for i, m in sent_mentions if m.kind == "count"}
-        parent = None  # metric of the last fact in this sentence before 其中
+        # metric of the last fact before 其中: in this sentence, or the one before when this one opens
+        # with 其中 (…共制作政府信息152条。其中，主动公开政府信息67条。)
+        parent = parent if sent.compact.startswith("其中") else None
         for ci, m in sent_mentions:
             if m.kind != "count" or in_boilerplate(report, m.start):
                 continue
@@ -189,6 +192,7 @@ def extract_prose_facts(report: Report, sections: list[Section]) -> list[Fact]:
     return facts
 
 
+_OWN_DOCUMENTS = {"applications_received": "info_on_request", "withheld_total": "info_withheld"}
 _BREAKDOWN_PARTS = {
     "information_produced": {"proactive_disclosures", "info_on_request", "info_withheld"},
     "proactive_disclosures": {"proactive_website", "proactive_gazette"},
@@ -245,6 +249,8 @@ def _breakdown_metric(view: str, sent: Clause, ci: int, m: NumberMention, count_
     # "制作、获取政府信息总数473条，其中主动公开政府信息123条", "…18条，其中通过网站公开18条":
     # the parts are metrics of their own
     got = _metric_for(view, sent, ci, m, count_pos, None, breakdown=True)
+    if got is not None and parent == "information_produced":  # …制发政府信息405条，其中…依申请公开177条、不予公开88条:
+        got = (_OWN_DOCUMENTS.get(got[0], got[0]), got[1])  # the bureau's own documents, not requests
     return got if got is not None and got[0] in _BREAKDOWN_PARTS[parent] else None
 
 
@@ -290,7 +296,7 @@ def _term_before(clause: str, cs: int, ci: int, count_pos: set[int], unit: str) 
 PROSE_UNITS_ALL = set().union(*PROSE_UNITS.values())
 _MULTI_YEAR = re.compile(r"近(?:\d+|[两二三四五六七八九十])年")
 _PART_BEFORE = re.compile(r"(?:另外|其余|剩余)[^，,。；;]{0,3}$")
-_CUMULATIVE = re.compile(r"历年累计|累计至今|至今累计")
+_CUMULATIVE = re.compile(r"历年累计|累计至今|至今累计|累计总|总累计")
 
 
 _NEG = r"(?:无|没有|未发生|未有|未出现|不存在|未产生|未收到|未接到)"
