@@ -192,3 +192,19 @@ def test_pinyin_and_dictionary_load_only_when_needed():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT,
                          env={"PYTHONPATH": str(ROOT), "PATH": ""}, check=True).stdout.split()
     assert out == ["False", "True", "False", "True"], out
+
+
+@pytest.mark.parametrize("name,agency", [
+    # standard English names of bureaus, from the glossary's general terms (no per-agency alias)
+    ("Pingtan Administrative Examination and Approval Bureau", "平潭综合实验区行政审批局"),
+    ("Pingtan Examination and Approval Bureau", "平潭综合实验区行政审批局"),
+    ("Pingtan police", "平潭综合实验区公安局"),
+    ("Pingtan Traffic and Construction Bureau", "平潭综合实验区交通与建设局"),
+])
+def test_standard_english_bureau_names(name, agency):
+    from qa.understand import understand
+
+    held = {"平潭综合实验区行政审批局": [2020], "平潭综合实验区公安局": [2020], "平潭综合实验区交通与建设局": [2020],
+            "平潭综合实验区财政金融局": [2020], "平潭综合实验区市场监督管理局": [2020]}
+    query = understand(f"How many applications did {name} receive in 2020?", held)
+    assert query.agencies == [agency], (query.agencies, query.unknown_agency, query.agency_candidates)
