@@ -175,12 +175,17 @@ def _english_fits(words: list[str], names: tuple[str, ...], ends: Optional[Ends]
     heard = syllables_of(names)[1]
     spelled = [w for w in rest if _last_syllables(_u(w), heard)]
     english = [w for w in rest if w not in spelled]
-    fits = [n for n in names if all(any(a in n for a in alts) for alts in wanted)
+    fits = [n for n in names if all(any(_and(a) in _and(n) for a in alts) for alts in wanted)
             and _in_order(spelled, syllables_of(names)[0][n], ends(n) if ends else None)]
     if english and fits:  # only now: the dictionary takes seconds to load
         said = [_cedict_word(w, names) for w in english]
         fits = [n for n in fits if all(zh and zh in n for zh in said)]
     return fits
+
+
+def _and(text: str) -> str:
+    """和, 与 and 及 all write "and" in a name (自然资源与规划局 is natural resources and planning)."""
+    return text.replace("与", "和").replace("及", "和")
 
 
 def _bare(word: str) -> str:

@@ -208,3 +208,25 @@ def test_standard_english_bureau_names(name, agency):
             "平潭综合实验区财政金融局": [2020], "平潭综合实验区市场监督管理局": [2020]}
     query = understand(f"How many applications did {name} receive in 2020?", held)
     assert query.agencies == [agency], (query.agencies, query.unknown_agency, query.agency_candidates)
+
+
+@pytest.mark.parametrize("name,agency", [
+    # bureaus of departments no report here comes from: general terms and short forms, 与 read as "and"
+    ("Pingtan Natural Resources and Planning Bureau", "平潭综合实验区自然资源与规划局"),
+    ("Pingtan Housing and Urban-Rural Development Bureau", "平潭综合实验区住房和城乡建设局"),
+    ("Pingtan Health Commission", "平潭综合实验区卫生健康委员会"),
+    ("Pingtan Culture, Tourism and Sports Bureau", "平潭综合实验区文化旅游和体育局"),
+    ("Pingtan Education and Sports Bureau", "平潭综合实验区教育与体育局"),
+    ("Pingtan Bureau of Ecology and Environment", "平潭综合实验区生态环境局"),
+    ("平潭住建局", "平潭综合实验区住房和城乡建设局"),
+    ("平潭卫健委", "平潭综合实验区卫生健康委员会"),
+    ("平潭教体局", "平潭综合实验区教育与体育局"),
+])
+def test_bureaus_of_other_departments(name, agency):
+    from qa.understand import understand
+
+    held = {a: [2021] for a in ["平潭综合实验区自然资源与规划局", "平潭综合实验区住房和城乡建设局", "平潭综合实验区卫生健康委员会",
+                                "平潭综合实验区文化旅游和体育局", "平潭综合实验区教育与体育局", "平潭综合实验区生态环境局",
+                                "平潭综合实验区财政金融局"]}
+    query = understand(f"How many applications did {name} receive in 2021?", held)
+    assert query.agencies == [agency], (query.agencies, query.unknown_agency, query.agency_candidates)
