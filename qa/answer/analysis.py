@@ -1,11 +1,8 @@
 """Comparisons and aggregates across reports, from the facts table only (SQLite, no models).
 
-Every figure an analysis shows is either a *stated* value (a fact, with the citation of the
-sentence or table row it came from) or a *computed* value (difference, percentage change, sum,
-mean), which carries the formula and the rows it was computed from. A report that does not
-state a metric gives a row with status ``missing`` and value None: it is never counted as 0.
-
-`report_rows` (qa.answer.rows) gives the one value per report every analysis is made of.
+Every figure shown is *stated* (a fact, cited) or *computed* (difference, percentage change, sum,
+mean: formula and rows kept). A report that does not state a metric gives a ``missing`` row (value
+None, never 0) — unless its own sentence states it (qa.answer.fill). Rows: qa.answer.rows.
 
 Analyses: `trend` (one agency over years, with year-over-year changes), `compare` (agencies for
 one metric and year, with the difference when there are two), `zeros` ("which agencies reported
@@ -35,6 +32,7 @@ from qa.types import Answer, Citation, Fact, Qualifier, Query
 Kind = Literal["trend", "compare", "zeros", "ranking", "total"]
 ZERO_QUESTION = re.compile(
     r"为\s*0|为零|是\s*0|是零|0\s*件|零件|没有|未发生|\b(?:zero|none)\b|reported\s+(?:no|0)\b|\bno\s+\w+", re.I)
+COMPARE = re.compile(r"比较|对比|相比|变化|versus|\bvs\b|compare|change", re.I)  # "total followers, 2023 versus 2025"
 TOTAL_QUESTION = re.compile(r"总计|合计|总共|共计|总数|加起来|\btotal\b|\bsum\b|altogether|combined", re.I)
 ACROSS = re.compile(r"各|所有|全部|\ball\b|\bevery\b|\bacross\b|\beach\b", re.I)
 RANK_QUESTION = re.compile(r"排名|排序|最多|最少|最高|最低|\brank|\bmost\b|\bleast\b|\bhighest\b|\blowest\b", re.I)
@@ -82,17 +80,18 @@ def trend(store: Store, metric: str, agency: Optional[str] = None, years: list[i
              for a in named for y in years if (a, y) not in held]
     order = {a: i for i, a in enumerate(named)}
     rows.sort(key=lambda r: (order.get(r.agency, len(order)), r.year or 0))
-    result = Analysis(kind="trend", metric=metric, scope=scope or "", rows=rows)
+    result = Analysis(kind="trend", metric=metric, scope=scope or "", rows=rows, computed=_trend_changes(rows))
+    stated = result.stated
+    return _finished(result, f"{metric}: {len(stated)} stated value(s) in {len(rows)} report(s)"
+                     + (f"; missing in {len(rows) - len(stated)}" if len(stated) < len(rows) else ""))
+
+
+def _trend_changes(rows: list[AnalysisRow]) -> list[Computed]:
     by_agency: dict[str, list[int]] = defaultdict(list)
     for i, r in enumerate(rows):
         if r.value is not None:
             by_agency[r.agency].append(i)
-    for agency_name, idx in by_agency.items():
-        for a, b in zip(idx, idx[1:]):
-            result.computed += _change(rows, a, b)
-    stated = result.stated
-    return _finished(result, f"{metric}: {len(stated)} stated value(s) in {len(rows)} report(s)"
-                     + (f"; missing in {len(rows) - len(stated)}" if len(stated) < len(rows) else ""))
+    return [c for idx in by_agency.values() for a, b in zip(idx, idx[1:]) for c in _change(rows, a, b)]
 
 
 def _change(rows: list[AnalysisRow], a: int, b: int) -> list[Computed]:
@@ -113,19 +112,23 @@ def compare(store: Store, metric: str, agencies: list[str], year: Optional[int] 
             scope: Optional[str] = None) -> Analysis:
     """One metric, several agencies, one year (or each agency's reports when year is None)."""
     rows = report_rows(store, metric, agencies, [year] if year else [], scope)
-    result = Analysis(kind="compare", metric=metric, scope=scope or "", rows=rows)
+    result = Analysis(kind="compare", metric=metric, scope=scope or "", rows=rows, computed=_difference(rows))
     stated = [i for i, r in enumerate(rows) if r.value is not None]
-    if len(stated) == 2 and rows[stated[0]].agency != rows[stated[1]].agency:
-        a, b = stated
-        delta = rows[a].value - rows[b].value
-        result.computed.append(Computed(
-            label="difference", value=delta, shown=num(abs(delta)),
-            formula=f"{num(rows[a].value)} − {num(rows[b].value)} = {signed(delta)}", rows=[a, b],
-            approximate=any_approximate([rows[a], rows[b]])))
     for agency_name in agencies:
         if not any(r.agency == agency_name for r in rows):
             rows.append(AnalysisRow(agency=agency_name, year=year, metric=metric, status="no_report"))
     return _finished(result, f"{metric}: {len(stated)} of {len(rows)} agency report(s) state a value")
+
+
+def _difference(rows: list[AnalysisRow]) -> list[Computed]:
+    stated = [i for i, r in enumerate(rows) if r.value is not None]
+    if len(stated) != 2 or rows[stated[0]].agency == rows[stated[1]].agency:
+        return []
+    a, b = stated
+    delta = rows[a].value - rows[b].value
+    return [Computed(label="difference", value=delta, shown=num(abs(delta)),
+                     formula=f"{num(rows[a].value)} − {num(rows[b].value)} = {signed(delta)}", rows=[a, b],
+                     approximate=any_approximate([rows[a], rows[b]]))]
 
 
 def zeros(store: Store, metric: str, years: list[int] = (), agencies: list[str] = (),
@@ -211,7 +214,7 @@ def choose(query: Query, store: Store) -> Optional[Analysis]:
         if ZERO_QUESTION.search(q):
             return zeros(store, metric, years, agencies, scope)
         return ranking(store, metric, years, agencies, scope)
-    if TOTAL_QUESTION.search(q) and (len(agencies) != 1 or len(years) != 1):
+    if TOTAL_QUESTION.search(q) and (len(agencies) != 1 or len(years) != 1) and not COMPARE.search(q):
         return total(store, metric, years, agencies, scope)
     if RANK_QUESTION.search(q):
         return ranking(store, metric, years, agencies, scope, descending=not re.search(r"最少|最低|least|lowest", q, re.I))
@@ -228,7 +231,11 @@ def choose(query: Query, store: Store) -> Optional[Analysis]:
 
 def analysis_answer(query: Query, store: Store) -> Optional[Answer]:
     """A cited Answer for a compare/list query with a metric, or None (caller falls back to fact_answer)."""
+    from qa.answer.fill import fill_missing
+
     analysis = choose(query, store)
+    if analysis is not None and analysis.kind in ("trend", "compare") and fill_missing(query, store, analysis.rows):
+        analysis.computed = _trend_changes(analysis.rows) if analysis.kind == "trend" else _difference(analysis.rows)
     if analysis is None or not analysis.stated:
         return None
     return render_answer(query, analysis, store)

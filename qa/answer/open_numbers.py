@@ -123,8 +123,12 @@ def template_metrics() -> frozenset[str]:
     return frozenset([m for m, _ in APPLICATION_ROWS + ART20_ROWS] + REVIEW_METRICS)
 
 
+EN_RUNNING = re.compile(r"\b(?:cumulative(?:ly)?|running total|so far|to date|by the end of|total \w+ (?:at|as of) the end of)\b",
+                        re.I)
+
+
 def asks_running_total(question: str) -> bool:
-    return bool(RUNNING_TOTAL.search(matching_view(question)))
+    return bool(RUNNING_TOTAL.search(matching_view(question)) or EN_RUNNING.search(question))
 
 
 @dataclass

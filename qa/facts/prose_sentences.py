@@ -45,8 +45,8 @@ def _is_table_row(line: str, next_line: str) -> bool:
     s = line.strip()
     if not s:
         return False
-    if "|" in s:
-        return True
+    if "|" in s:  # a pipe row; not prose quoting a title with a pipe (《我为群众办实事|食用农产品…》)
+        return s.startswith("|") or s.endswith("|") or (s.count("|") >= 2 and s.count("。") < 2)
     m = _TABLE_ROW_RE.match(s)
     if not m:
         return False
