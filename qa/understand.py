@@ -83,11 +83,20 @@ def detect_language(text: str) -> str:
     return "zh"
 
 
+# 2019年到2021年, 2019—2021年, 2019至2021年, from 2019 to 2021, between 2019 and 2021, 2019-2021: every year of it
+YEAR_RANGE = re.compile(r"((?:19|20)\d{2})\s*年?\s*(?:到|至|—|–|-|~|～|\bto\b|\bthrough\b|\band\b(?=\s*(?:19|20)\d{2}\b.*\b(?:each|every)\b))"
+                        r"\s*((?:19|20)\d{2})", re.I)
+
+
 def find_years(text: str) -> list[int]:
     years = [int(y) for y in YEAR.findall(text)]
     for m in CN_YEAR.finditer(text):
         years.append(int("".join(CN_YEAR_DIGITS[c] for c in m.group(1))))
-    return list(dict.fromkeys(years))
+    for m in YEAR_RANGE.finditer(text):
+        a, b = int(m.group(1)), int(m.group(2))
+        if a < b <= a + 20:
+            years += range(a, b + 1)
+    return sorted(dict.fromkeys(years)) if any(YEAR_RANGE.finditer(text)) else list(dict.fromkeys(years))
 
 
 @lru_cache(maxsize=1)

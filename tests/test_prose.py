@@ -267,3 +267,17 @@ def test_information_issued_and_its_proactive_part():
     report = read_report(path)
     facts = {(f.metric, f.value) for f in extract_prose_facts(report, split_sections(report))}
     assert {("information_produced", 437.0), ("proactive_disclosures", 55.0)} <= facts
+
+
+def test_a_title_with_a_pipe_does_not_make_a_report_a_table():
+    """scj_2023 is one web-page line quoting 《我为群众办实事|食用农产品快速检测结果天天报》: it is prose,
+    and its sentences give their facts (1603条 WeChat posts; 34641 followers, a running total)."""
+    from conftest import SHARED
+    from qa.facts import extract_facts
+    from qa.read.report import read_report
+    from qa.sections import split_sections
+
+    path = next((SHARED / "corpus" / "pingtan").glob("scj_2023_*.txt"))
+    report = read_report(path)
+    facts = {(f.metric, f.scope, f.value) for f in extract_facts(report, split_sections(report)) if f.source == "prose"}
+    assert ("wechat_posts", "", 1603) in facts and ("microblog_followers", "cumulative", 34641) in facts

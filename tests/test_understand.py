@@ -49,3 +49,15 @@ def test_intents():
     assert understand("哪些机关2012年没有行政复议案件?", KNOWN).intent == "list"
     assert understand("外交部2013年通过哪些渠道主动公开政府信息？", KNOWN).intent == "narrative"
     assert understand("外交部2013年收到多少申请?", KNOWN).intent == "lookup"
+
+
+@pytest.mark.parametrize("text,years", [
+    ("平潭社会事业局2022年到2024年每年解读政策性文件的数量有什么变化？", [2022, 2023, 2024]),
+    ("How did X change from 2019 to 2021?", [2019, 2020, 2021]),
+    ("2019-2021年", [2019, 2020, 2021]),
+    ("2013年和2014年", [2013, 2014]),
+])
+def test_a_range_of_years_is_every_year_in_it(text, years):
+    from qa.understand import find_years
+
+    assert find_years(text) == years
