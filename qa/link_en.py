@@ -31,7 +31,7 @@ from typing import Callable, Mapping, Optional
 GLOSSARY_FILE = Path(__file__).parent / "data" / "glossary.toml"
 INSTITUTION = re.compile(
     r"\b(bureau|office|commission|committee|government|ministry|department|administration|zone|county|"
-    r"district|city|province|municipality|center|centre|regulator|aic|police)\b", re.I)
+    r"district|city|province|municipality|center|centre|regulator|aic|psb|police)\b", re.I)
 GENERIC_EN = {"ministry", "bureau", "office", "commission", "committee", "government", "people's", "municipal",
               "city", "county", "district", "province", "provincial", "department", "administration", "zone",
               "center", "centre", "general", "municipality", "regulator"}
