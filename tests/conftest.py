@@ -60,3 +60,10 @@ def store(settings, ingested):
     from qa.ingest import open_store
 
     return open_store(settings)
+
+
+def assert_counted(answer, value, quote: str) -> None:
+    """An answer without the LLM (fact or extract) with this value, citing a quote that holds `quote`."""
+    assert answer.mode in ("fact", "extract"), answer.text
+    assert answer.value == value, answer.text
+    assert any(quote in c.quote for c in answer.citations), [c.quote for c in answer.citations]
