@@ -24,7 +24,7 @@ from typing import Literal, Optional
 
 from pydantic import BaseModel, Field
 
-from qa.answer.rows import MAIN_SCOPES, AnalysisRow, RowStatus, any_approximate, report_rows  # noqa: F401
+from qa.answer.rows import MAIN_SCOPES, AnalysisRow, RowStatus, any_approximate, report_rows, running_scope  # noqa: F401
 from qa.answer.wording import format_value, metric_label, number_text as num, signed
 from qa.store import Store
 from qa.types import Answer, Citation, Fact, Qualifier, Query
@@ -206,7 +206,7 @@ def choose(query: Query, store: Store) -> Optional[Analysis]:
     """The analysis a compare/list query asks for (None when there is nothing to compute)."""
     if not query.metric or query.intent not in ("compare", "list", "lookup"):
         return None
-    q, metric, scope = query.question, query.metric, query.scope
+    q, metric, scope = query.question, query.metric, query.scope or running_scope(query, store)
     agencies, years = list(query.agencies), list(query.years)
     if query.intent == "lookup" and not (RANK_QUESTION.search(q) or (TOTAL_QUESTION.search(q) and ACROSS.search(q))):
         return None  # a plain lookup is fact_answer's job
@@ -338,7 +338,7 @@ def render_answer(query: Query, analysis: Analysis, store: Store) -> Answer:
     """The analysis as a cited Answer: one line per report, then the computed lines."""
     english = query.language in ("en", "mixed")
     mark = _Marks()
-    name = metric_label(analysis.metric, analysis.scope, english)
+    name = metric_label(analysis.metric, analysis.scope.replace("|main", ""), english)
     lines = (_zero_lines if analysis.kind == "zeros" else _table_lines)(analysis, name, english, mark)
     rows = analysis.rows
     facts = [f for r in rows for f in r.facts] + _computed_facts(analysis)

@@ -14,6 +14,7 @@ from collections import defaultdict
 from typing import Optional
 
 from qa.answer.abstain import abstain_answer
+from qa.answer.rows import RUNNING_OR_MAIN, running_scope
 from qa.answer.wording import (agency_label, fact_citation, format_value, metric_label, number_text,
                                parts_note, signed, unique_citations)
 from qa.facts.common import vocabulary
@@ -28,6 +29,8 @@ NEW_WORDS = re.compile(r"新增|新收|本年新|\bnew(?:ly)?\b", re.I)
 
 
 def select_main(facts: list[Fact], scope: Optional[str], question: str = "") -> list[Fact]:
+    if scope == RUNNING_OR_MAIN:
+        return [f for f in facts if f.scope == "cumulative"] or select_main(facts, None, question)
     if scope:
         return [f for f in facts if f.scope == scope]
     main = [f for f in facts if f.scope in ("", "total", "decisions", "amount")]
@@ -61,7 +64,7 @@ def fact_answer(query: Query, store: Store) -> Optional[Answer]:
 
     english = query.language in ("en", "mixed")
     stated = store.facts(query.metric, query.agencies, query.years)
-    facts = select_main(stated, query.scope, query.question)
+    facts = select_main(stated, query.scope or running_scope(query, store), query.question)
     if not facts and query.scope in SAME_COLUMN:  # 本年新制作 (2019 template) is 本年制发 (2021)
         facts = select_main(stated, SAME_COLUMN[query.scope])
     if not facts and query.scope and not store.has_scope(query.metric, query.scope):

@@ -99,6 +99,14 @@ def _english_part(query: Query, wanted: set[str], answer: Answer, store: Store) 
                  and not any(f in clauses for f in forms))
 
 
+def _compares_a_part(query: Query, answer: Answer, store: Store) -> bool:
+    """A comparison of a part of a generic metric (机构职能类 within 主动公开) in words the facts lack."""
+    if not vocabulary()["metrics"].get(query.metric or "", {}).get("generic") or not answer.facts:
+        return False
+    fit = _fact_fit(query, answer, store)
+    return fit.part
+
+
 def _template_answers(query: Query, store: Store) -> bool:
     from qa.answer.open_numbers import template_metrics
 
@@ -114,6 +122,10 @@ def prefer_open_number(query: Query, store: Store, answer: Answer) -> Answer:
     if answer.mode == "abstain" and query.agencies and query.intent in ("lookup", "compare"):
         opened = open_number_answer(query, store)[0]
         return opened if opened and _counts_what_the_metric_counts(query, opened) else answer
+    if query.intent == "compare" and query.agencies and not query.scope and _compares_a_part(query, answer, store):
+        opened = open_number_answer(query, store)[0]  # "work-news items, 2014 and 2016": each report's part
+        if opened is not None and {f.report_id for f in opened.facts} >= {f.report_id for f in answer.facts}:
+            return opened
     if query.intent != "lookup" or not query.agencies or query.scope or TABLE_WORDS.search(query.question):
         return answer
     fit = _fact_fit(query, answer, store)

@@ -45,7 +45,9 @@ NEGATED = re.compile(r"为零|为0(?!\d)|(?:未|没有|无)(?:发生|出现|产�
 # ties (sent → 发送: 累计发送了736条信息 over 发布104篇文章).
 EN_HOW_WORDS = frozenset("""hold held holding issue issued issuing gain gained release released releasing publish
 published publishing post posted posting send sent get got give given conduct conducted carry carried handle
-handled take took official officially put make made do done see saw times time count counts give tell out up""".split())
+handled take took official officially put make made do done see saw times time count counts give tell out up
+compare compared comparison versus change changed evolve evolved differ difference increase decrease each respectively
+both""".split())
 DICTIONARY_WEIGHT = 0.5  # an English word put in Chinese by CC-CEDICT, against one of the term list
 HOW_WEIGHT = 0.1  # ... and one of EN_HOW_WORDS
 CATEGORY_ITEM = re.compile(r"类(?:信息|政府信息)?\s*\d")  # 机构职能类信息25条, 行政处罚类67条: an enumeration's item

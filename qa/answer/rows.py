@@ -55,7 +55,12 @@ def _rank(f: Fact) -> tuple:
     return (f.value is None, status, f.source != "table", f.start)
 
 
+RUNNING_OR_MAIN = "cumulative|main"  # asked in running-total words: the running total, else the report's figure
+
+
 def _main(facts: list[Fact], scope: Optional[str]) -> list[Fact]:
+    if scope == RUNNING_OR_MAIN:  # 年度总关注用户 is the running total a report writes without 累计
+        return [f for f in facts if f.scope == "cumulative"] or _main(facts, None)
     if scope:
         return [f for f in facts if f.scope == scope]
     for s in MAIN_SCOPES:
@@ -146,3 +151,12 @@ def any_approximate(rows: list[AnalysisRow]) -> bool:
     """Some value is not exact (余 / 约 / 近): what is computed from them is approximate too."""
     return any(r.qualifier is not Qualifier.exact for r in rows)
 
+
+
+def running_scope(query, store: Store) -> Optional[str]:
+    """"Total followers at the end of 2019", 截至…累计: the running-total column, when reports state one."""
+    from qa.answer.open_numbers import asks_running_total
+
+    if query.metric and asks_running_total(query.question) and store.has_scope(query.metric, "cumulative"):
+        return RUNNING_OR_MAIN
+    return None
