@@ -1,12 +1,10 @@
 """Open-vocabulary numbers: a counting question whose metric is in no vocabulary ("举办了几期培训",
 "印发了多少份宣传资料", "网站访问量是多少") answered from the report's own sentence, in milliseconds.
 
-The question's own words (agency, year and question words removed) are matched, as character
-bigrams, against every clause of the linked report that states a count with a unit (a bare table
-cell has none, so glued table digits are never read here). The clause sharing the most words
-wins; `value` is set only when exactly one number fits — two equally good clauses with different
-numbers are both shown and no value is given. A running total (累计, 截至) is taken only when the
-question asks for one. Nothing here imports more than the facts table needs.
+The question's words (agency, year, question words removed; English ones put into Chinese) are
+matched as character bigrams against every clause of the linked report stating a count with a unit
+(never a bare, possibly glued, table cell). The best clause wins; `value` is set only when exactly
+one number fits. A running total (累计, 截至) only when asked for. SQLite only, no models.
 """
 
 from __future__ import annotations
@@ -40,14 +38,6 @@ RUNNING_TOTAL = re.compile(r"历年|截至|截止|至今|累计总|总累计")  
 BARE_RUNNING = re.compile(r"(?<!全年)(?<!本年)(?<!年度)累计")
 YEAR = re.compile(r"\d{4}\s*年|\d{4}(?=\D)")
 NEGATED = re.compile(r"为零|为0(?!\d)|(?:未|没有|无)(?:发生|出现|产生|进行|开展)?")
-# English words that say how a thing was done, not what was counted: the dictionary's Chinese for
-# them (issue → 问题, official → 官方, hold → 举行) would pick clauses by the verb. They only break
-# ties (sent → 发送: 累计发送了736条信息 over 发布104篇文章).
-EN_HOW_WORDS = frozenset("""hold held holding issue issued issuing gain gained release released releasing publish
-published publishing post posted posting send sent get got give given conduct conducted carry carried handle
-handled take took official officially put make made do done see saw times time count counts give tell out up
-compare compared comparison versus change changed evolve evolved differ difference increase decrease each respectively
-both""".split())
 DICTIONARY_WEIGHT = 0.5  # an English word put in Chinese by CC-CEDICT, against one of the term list
 HOW_WEIGHT = 0.1  # ... and one of EN_HOW_WORDS
 CATEGORY_ITEM = re.compile(r"类(?:信息|政府信息)?\s*\d")  # 机构职能类信息25条, 行政处罚类67条: an enumeration's item
@@ -91,6 +81,14 @@ def across_words(query: Query, known: dict[str, float]) -> set[str]:
         grams = [w[i:i + 2] for i in range(len(w) - 1)]
         out |= {g for i, g in enumerate(grams[1:-1], 1) if g not in known and grams[i - 1] in known and grams[i + 1] in known}
     return out
+
+
+@lru_cache(maxsize=1)
+def _how_words() -> frozenset[str]:
+    """English words that say how a thing was done, not what was counted (en_terms.toml [how])."""
+    from qa.facts.common import load_data_file
+
+    return frozenset(load_data_file(EN_TERMS_FILE)["how"]["words"])
 
 
 @lru_cache(maxsize=1)
@@ -209,7 +207,7 @@ def english_groups(query: Query, wanted: set[str], report_view: str) -> dict[str
     _, view, alternatives = _english_terms(view)
     view = re.sub(r"\bhow many \w+|\bpingtan\b", " ", view).replace("-", " ")  # planning-type
     return {key: tuple(zh for zh in forms if zh in report_view) for key, forms in alternatives.items()} | {
-        ("~~" if word in EN_HOW_WORDS else "~") + word: tuple(zh for zh in chinese_words().get(stem(word), ()) if len(zh) <= 4 and zh in report_view)
+        ("~~" if word in _how_words() else "~") + word: tuple(zh for zh in chinese_words().get(stem(word), ()) if len(zh) <= 4 and zh in report_view)
             for word in dict.fromkeys(en_words(view))}
 
 
