@@ -14,7 +14,8 @@ from conftest import SHARED, assert_counted
 PINGTAN = SHARED / "corpus" / "pingtan"
 REPORTS = ["jjf_2014", "jjf_2018", "jjf_2025", "gwh_2012", "gwh_2014", "gwh_2017", "gwh_2020", "gwh_2023", "gwh_2024",
            "shs_2023", "shs_2025", "czj_2016", "czj_2017", "czj_2021", "czj_2022", "scj_2013", "scj_2018", "scj_2025",
-           "gyz_2019", "gyz_2022", "gwh_2025", "jjf_2011", "jjf_2024", "scj_2011", "scj_2017"]
+           "gyz_2019", "gyz_2022", "gwh_2025", "jjf_2011", "jjf_2024", "scj_2011", "scj_2017", "jjf_2016", "jjf_2019",
+           "scj_2019"]
 
 
 @pytest.fixture(scope="module")
@@ -117,6 +118,12 @@ def test_a_figure_of_another_kind_is_no_answer(pingtan, question):
      "Administration proactively disclosed (cumulative)?", 837),
     ("Was the Pingtan Market Supervision Administration sued in court over information disclosure in 2017?", 0),
     ("平潭縣食品藥品監督管理局2011年政府信息公開收了多少費用？", 0),
+    # a running total asked in English words: 累计总关注用户 7516, not the 3201 new followers
+    ("What's the figure for total followers of the Pingtan Market Supervision Administration's official WeChat "
+     "account at the end of 2019?", 7516),
+    # the 2019 template's 上一年项目数量 column, asked in English
+    ("According to the 2019 disclosure table of the Pingtan Economic Development Bureau, how many administrative "
+     "penalty items were on record for the previous year?", 12),
 ])
 def test_rows_and_yes_no_questions(pingtan, question, value):
     answer = _ask(question, pingtan)
@@ -157,3 +164,11 @@ def test_an_agency_name_names_no_metric():
     query = understand("How did the total amount of government information produced or obtained by the Pingtan "
                        "Social Affairs Bureau change from 2020 to 2021?", agencies)
     assert query.metric == "information_produced"
+
+
+def test_a_comparison_of_parts_reads_each_reports_part(pingtan):
+    """Work-news items (工作动态) within the proactive totals (32, 116): each report's own item."""
+    answer = _ask("Compare the number of work-news items proactively disclosed by the Pingtan Economic Development "
+                  "Bureau in 2014 and in 2016.", pingtan)
+    values = {(f.year, f.value) for f in answer.facts if f.source != "computed"}
+    assert values == {(2014, 8), (2016, 58)}, answer.text

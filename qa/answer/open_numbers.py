@@ -123,8 +123,8 @@ def template_metrics() -> frozenset[str]:
     return frozenset([m for m, _ in APPLICATION_ROWS + ART20_ROWS] + REVIEW_METRICS)
 
 
-EN_RUNNING = re.compile(r"\b(?:cumulative(?:ly)?|running total|so far|to date|by the end of|total \w+ (?:at|as of) the end of)\b",
-                        re.I)
+EN_RUNNING = re.compile(r"\b(?:cumulative(?:ly)?|running total|so far|to date|by the end of)\b"
+                        r"|\btotal\b[^?]{0,160}\b(?:at|as of) the end of\b", re.I)
 
 
 def asks_running_total(question: str) -> bool:
