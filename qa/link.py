@@ -259,7 +259,17 @@ def _choose(m: Mention, names: tuple[str, ...], agency_years: Mapping[str, Itera
     ranked = [f for f in _rank(m, names) if f[2] in candidates]
     if len(ranked) >= 2 and ranked[0][0] <= NEAR_EXACT and ranked[0][0] + CLEAR_MARGIN <= ranked[1][0]:
         return ranked[0][2]
+    if re.search(r"[A-Za-z]", m.text):  # English: the name that says nothing the mention does not
+        by_core = sorted(candidates, key=_core_length)  # Transport Bureau: 交通局, not 交通与建设局
+        if _core_length(by_core[0]) + CLEAR_MARGIN <= _core_length(by_core[1]):
+            return by_core[0]
     return None
+
+
+def _core_length(name: str) -> int:
+    """Characters of a name after its place (平潭县交通局 → 交通局: 3)."""
+    m = PLACE.match(name)
+    return len(name) - (len(m.group(0)) if m else 0)
 
 
 def _held_in(agencies: list[str], agency_years: Mapping[str, Iterable[int]], years: set[int]) -> list[str]:

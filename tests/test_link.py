@@ -222,3 +222,14 @@ OTHER_BUREAUS = ["平潭综合实验区行政审批局", "平潭综合实验区�
 def test_bureaus_named_as_readers_name_them(name, agency):
     query = understand(f"How many applications did {name} receive in 2021?", {a: [2021] for a in OTHER_BUREAUS})
     assert query.agencies == [agency], (query.agencies, query.unknown_agency, query.agency_candidates)
+
+
+def test_an_english_name_takes_the_agency_whose_name_says_no_more():
+    """2012: 平潭县交通局 and 平潭综合实验区交通与建设局 both reported. "Transport Bureau" says nothing of 建设:
+    the county bureau, as 平潭交通局 would be; "Finance Bureau" (财政局 / 财政金融局) stays ambiguous."""
+    held = {"平潭县交通局": [2012], "平潭综合实验区交通与建设局": [2012], "平潭县财政局": [2012],
+            "平潭综合实验区财政金融局": [2012]}
+    assert understand("How many applications did the Pingtan Transport Bureau receive in 2012?", held).agencies \
+        == ["平潭县交通局"]
+    q = understand("How many applications did the Pingtan Finance Bureau receive in 2012?", held)
+    assert q.agencies == [] and set(q.agency_candidates) == {"平潭县财政局", "平潭综合实验区财政金融局"}
