@@ -30,8 +30,7 @@ QUESTION_WORDS = re.compile(
     r"|数量|[条件次人个]数|报告中|报告|政府信息公开工作|年度|全年|本年|哪些|什么|对比|比较|相比|有何变化|变化|如何"
     r"|政府信息公开|年底|年末|大概|大约|大致|左右|[的了共有年在该吗呢是]|\d+|[^\u4e00-\u9fff]")  # 度 stays: 季度
 CLAUSE_END = re.compile(r"[。！？!?；;，,：:、]|[（(](?=其中|含|包括)|\n\s*\n|(?<=[\u4e00-\u9fff]) {2,}")
-# an enumeration's items (；) share the sentence's lead-in words as context (在公开的131条信息中，…7条；
-# 行政许可…111条), but a quote stops at the item
+# a sentence gives its items their context (find_hits); a quote stops at the item (；)
 SENTENCE_END = re.compile(r"[。！？!?]|\n\s*\n")
 QUOTE_END = re.compile(r"[。！？!?；;]|\n\s*\n")
 RUNNING_TOTAL = re.compile(r"历年|截至|截止|至今|累计总|总累计")  # 全年累计 is the year's own total
@@ -124,7 +123,7 @@ def template_metrics() -> frozenset[str]:
 
 
 EN_RUNNING = re.compile(r"\b(?:cumulative(?:ly)?|running total|so far|to date|by the end of)\b"
-                        r"|\btotal\b[^?]{0,160}\b(?:at|as of) the end of\b", re.I)
+                        r"|\btotal\b[^?]{0,160}\b(?:(?:at|as of) the )?end of\b", re.I)
 
 
 def asks_running_total(question: str) -> bool:
@@ -249,13 +248,14 @@ def find_hits(query: Query, store: Store, report_id: str, wanted: set[str]) -> l
     # lead-in (up to its first ； or category item: 在主动公开的32条信息中，…), never from another item
     sentence: set[str] = set()
     phrase: set[str] = set()
+    item: set[str] = set()  # words of the item so far (since the last ； or category item)
     in_lead = True
     outline = False
     for i, (start, end) in enumerate(rc.spans):
         if rc.new_sentence[i]:
-            sentence, phrase, in_lead, outline = set(), set(), True, False
+            sentence, phrase, item, in_lead, outline = set(), set(), set(), True, False
         elif rc.after[i] in ("；", ";"):
-            in_lead = False
+            item, in_lead = set(), False
         outline = outline or bool(OUTLINE.search(rc.view[start:end]))
         if outline:
             continue  # 本报告由概述、…等六个部分组成 counts the report's parts, nothing the question asks
@@ -263,8 +263,9 @@ def find_hits(query: Query, store: Store, report_id: str, wanted: set[str]) -> l
             phrase = set()  # 、 after a count separates items (规划计划类1条、科教文体卫生类24条)
         own = _clause_words(rc, i, wanted, groups)
         same_phrase = phrase - own
-        context = sentence - own - phrase
+        context = (sentence | item) - own - phrase
         phrase |= own
+        item = set() if CATEGORY_ITEM.search(rc.view, start, end) else item | own
         if in_lead:  # the lead-in ends at the first category item (行政处罚类67条): the rest are items too
             sentence |= own
             in_lead = not CATEGORY_ITEM.search(rc.view, start, end)
