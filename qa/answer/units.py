@@ -14,10 +14,18 @@ from qa.normalize import matching_view
 from qa.types import Fact
 
 UNIT_IN_QUESTION = re.compile(
-    r"(?:多少|几)\s*(人次|万元|批次|个工作日|工作日|小时|分钟|[个名人件场条次期份篇项家批部册本户类处所位宗笔卷期天日])")
+    r"(?:多少|几)\s*(人次|万元|批次|个工作日|工作日|小时|分钟|平方公里|万平方米|平方米|立方米|公里|千米|公顷"
+    r"|[个名人件场条次期份篇项家批部册本户类处所位宗笔卷期天日米亩吨辆艘座])")
 MONEY = re.compile(r"金额|经费|资金|费用|多少钱|收费")
 MONEY_UNITS = ("元", "万元", "亿元")
 TIME_UNITS = ("小时", "分钟", "天", "日", "个工作日", "工作日")
+MEASURE_UNITS = ("公里", "千米", "米", "平方米", "万平方米", "平方公里", "立方米", "亩", "吨", "公顷")
+# measures asked in English, wherever the word stands ("how many kilometres of rural road")
+EN_MEASURES = [(re.compile(r"\b(?:kilometres?|kilometers?|km)\b", re.I), ("公里", "千米")),
+               (re.compile(r"\bsquare (?:metres?|meters?)\b", re.I), ("平方米", "万平方米")),
+               (re.compile(r"\b(?:tonnes?|tons?)\b", re.I), ("吨",)), (re.compile(r"\bhectares?\b", re.I), ("公顷",)),
+               (re.compile(r"\b(?:vehicles?|cars?|buses)\b", re.I), ("辆",)),
+               (re.compile(r"\b(?:ships?|boats?|vessels?)\b", re.I), ("艘",))]
 PERSONS = re.compile(r"人数|人次|多少人|几人|关注用户|关注人数|关注量|粉丝|用户数|订阅"
                      r"|\b(?:followers?|fans|subscribers|users|visitors|attendees|participants|readers)\b", re.I)
 PERCENT = re.compile(r"占比|比例|百分比|比率|百分之|率(?:是|为|达)?多少|占[^，。？?]{0,16}(?:多少|几)"
@@ -41,6 +49,9 @@ def wanted_units(question: str) -> set[str]:
     m = UNIT_IN_QUESTION.search(view)
     if m:
         return {m.group(1), *SAME_UNITS.get(m.group(1), ())}
+    for pattern, units in EN_MEASURES:
+        if pattern.search(view):
+            return set(units)
     m = EN_UNIT_NOUN.search(view)
     if m:  # "how many budget and final accounts items": items, not money
         return set(EN_UNITS[m.group(1).lower()])
