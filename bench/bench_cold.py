@@ -24,7 +24,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import TARGETS, load_average, log, print_table, report_paths, temp_settings  # noqa: E402
 
-QUESTIONS = ["外交部2013年收到多少政府信息公开申请?", "淮安市2024年行政诉讼多少件?"]
+QUESTIONS = ["外交部2013年收到多少政府信息公开申请?", "淮安市2024年行政诉讼多少件?",
+             "How many disclosure requests did the Huaian city government receive in 2024?"]
 HEAVY = ("torch", "llama_index", "chromadb")
 VENV_BIN = Path(sys.executable).parent
 
