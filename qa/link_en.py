@@ -99,7 +99,29 @@ def english_mentions(question: str, names: tuple[str, ...], ends: Ends,
             continue
         weak = all(w in GENERIC_EN or w == "and" or _bare(w) in place_words for w in phrase)
         out.append(Span(words[lo].start, words[hi].end, fits, weak, words[hi].possessive))
-    return _outermost(out)
+    return _outermost(out + _lower_pinyin_names(question, words, names, ends, place_words, out))
+
+
+def _lower_pinyin_names(question: str, words: list[Word], names: tuple[str, ...], ends: Ends,
+                        place_words: set[str], found: list[Span]) -> list[Span]:
+    """"pingtan jingji fazhan ju" typed in lower case: after a place's pinyin, up to four words that
+    all split into the names' syllables, the last ending on a name's suffix (ju, ban, wei)."""
+    heard, out = syllables_of(names)[1], []
+    for i, word in enumerate(words):
+        if _bare(word.text) not in place_words or any(s.start <= word.start < s.end for s in found):
+            continue
+        run = []
+        for nxt in words[i + 1:i + 5]:
+            if nxt.capital or not _last_syllables(_u(nxt.text), heard):
+                break
+            run.append(nxt)
+            # a word of two syllables or more (jingji, caizheng): "he ban" is English as often as pinyin
+            if len(run) >= 2 and _ends_on_suffix(_bare(nxt.text), names, ends) and max(len(w.text) for w in run) >= 5:
+                fits = _english_fits([word.text] + [w.text for w in run], names, ends)
+                if fits:
+                    out.append(Span(word.start, nxt.end, fits, False, nxt.possessive))
+                break
+    return out
 
 
 def _extent(question: str, words: list[Word], i: int, stop: set[str]) -> tuple[int, int]:

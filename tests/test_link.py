@@ -233,3 +233,13 @@ def test_an_english_name_takes_the_agency_whose_name_says_no_more():
         == ["平潭县交通局"]
     q = understand("How many applications did the Pingtan Finance Bureau receive in 2012?", held)
     assert q.agencies == [] and set(q.agency_candidates) == {"平潭县财政局", "平潭综合实验区财政金融局"}
+
+
+def test_pinyin_names_typed_in_lower_case():
+    """After the place's pinyin, lower-case pinyin ending on a suffix syllable names the agency;
+    short words that only happen to be syllables ("he ban") name none."""
+    held = {"平潭综合实验区经济发展局": [2019], "平潭综合实验区财政金融局": [2019], "平潭综合实验区管委会办公室": [2019]}
+    assert understand("pingtan jingji fazhan ju, 2019: how many items did it disclose?", held).agencies \
+        == ["平潭综合实验区经济发展局"]
+    assert understand("How many requests did pingtan caizheng ju get in 2019?", held).agencies == ["平潭综合实验区财政金融局"]
+    assert understand("did pingtan he ban receive any requests in 2019?", held).agencies == []
