@@ -16,7 +16,7 @@ REPORTS = ["czj_2011", "czj_2017", "gwh_2019", "gwh_2020", "gwh_2011", "gyz_2020
            "shs_2015", "jjf_2020", "gyz_2025", "shs_2020", "scj_2021", "jjf_2012",
            "scj_2015", "gwh_2021", "czj_2023",
            "jjf_2018", "shs_2012", "scj_2016",
-           "czj_2021", "gwh_2017", "scj_2022"]  # every report of that year
+           "czj_2021", "gwh_2017", "scj_2022", "shs_2021"]  # every report of that year
 FILES = ["shs_2011_80701.txt"]  # 平潭县广电局 2011 (one of the seven 2011 county bureaus)
 
 
@@ -87,6 +87,9 @@ def _ask(question, settings):
     ("What percentage of the government information produced by the Pingtan Finance Bureau in 2021 was "
      "proactively disclosed?", 41.5, "主动公开的政府信息占41.5%"),
     ("平潭管委会办公室2021年政府信息公开申请办结率是多少？", 100, "办结率100%"),
+    # a number written with a thousands comma (9,948) is one number, not a clause break
+    ("What was the 累计阅读量 of the 今日头条 (Toutiao) account run by 平潭社会事业局 as of the end of 2021?", 9948,
+     "累计阅读量9,948次"),
 ])
 def test_counts_from_the_reports_own_sentence(pingtan, question, value, quote):
     assert_counted(_ask(question, pingtan), value, quote)

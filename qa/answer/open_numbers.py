@@ -29,7 +29,7 @@ QUESTION_WORDS = re.compile(
     r"(?:多少|几)(?:人次|万元|批次|[个名人件场条次期份篇项家批部册本户类处所位宗笔卷])?|是否|共计|一共|总共|合计|其中|请问"
     r"|数量|[条件次人个]数|报告中|报告|政府信息公开工作|年度|全年|本年|哪些|什么|对比|比较|相比|有何变化|变化|如何"
     r"|政府信息公开|年底|年末|大概|大约|大致|左右|[的了共有年在该吗呢是]|\d+|[^\u4e00-\u9fff]")  # 度 stays: 季度
-CLAUSE_END = re.compile(r"[。！？!?；;，,：:、]|[（(](?=其中|含|包括)|\n\s*\n|(?<=[\u4e00-\u9fff]) {2,}")
+CLAUSE_END = re.compile(r"[。！？!?；;，：:、]|,(?!\d{3}(?!\d))|[（(](?=其中|含|包括)|\n\s*\n|(?<=[\u4e00-\u9fff]) {2,}")  # 9,948
 # a sentence gives its items their context (find_hits); a quote stops at the item (；)
 SENTENCE_END = re.compile(r"[。！？!?]|\n\s*\n")
 QUOTE_END = re.compile(r"[。！？!?；;]|\n\s*\n")
