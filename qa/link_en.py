@@ -140,6 +140,8 @@ def _extent(question: str, words: list[Word], i: int, stop: set[str]) -> tuple[i
         hi += 1
         while hi + 1 < len(words) and hi - i < 8 and _name_word(question, words[hi + 1], stop - {"and"}):
             hi += 1
+            if words[hi].possessive:  # "the Social Affairs Bureau of Pingtan's WeChat": the name ends there
+                break
     return lo, hi
 
 

@@ -243,3 +243,10 @@ def test_pinyin_names_typed_in_lower_case():
         == ["平潭综合实验区经济发展局"]
     assert understand("How many requests did pingtan caizheng ju get in 2019?", held).agencies == ["平潭综合实验区财政金融局"]
     assert understand("did pingtan he ban receive any requests in 2019?", held).agencies == []
+
+
+def test_a_possessive_after_of_ends_the_name():
+    held = {"平潭综合实验区社会事业局": [2022], "平潭综合实验区财政金融局": [2022]}
+    q = understand("What's the figure for the cumulative number of reads of the Social Affairs Bureau of Pingtan's "
+                   "WeChat articles at the end of 2022?", held)
+    assert q.agencies == ["平潭综合实验区社会事业局"] and not q.unknown_agency
