@@ -344,9 +344,6 @@ class Store:
         sql += " ORDER BY f.agency, f.year, f.start"
         return [Fact(**{k: r[k] for k in FACT_COLUMNS}) for r in self.db.execute(sql, args)]
 
-    def has_scope(self, metric: str, scope: str) -> bool:
-        """Does any stored report state this metric with this scope (a column of its table)?"""
-        return self.db.execute("SELECT 1 FROM facts WHERE metric = ? AND scope = ? LIMIT 1", (metric, scope)).fetchone() is not None
 
 
 def _agency_year_filter(prefix: str, agencies: Iterable[str], years: Iterable[int]) -> tuple[str, list]:

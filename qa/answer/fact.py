@@ -67,8 +67,9 @@ def fact_answer(query: Query, store: Store) -> Optional[Answer]:
     facts = select_main(stated, query.scope or running_scope(query, store), query.question)
     if not facts and query.scope in SAME_COLUMN:  # 本年新制作 (2019 template) is 本年制发 (2021)
         facts = select_main(stated, SAME_COLUMN[query.scope])
-    if not facts and query.scope and not store.has_scope(query.metric, query.scope):
-        facts = select_main(stated, None)  # no report has that column for this metric: the word named none
+    if not facts and query.scope not in (None, "cumulative", RUNNING_OR_MAIN) \
+            and not any(f.scope == query.scope for f in stated):
+        facts = select_main(stated, None)  # the asked reports have no such column: the word named none
     elif not facts and query.scope:  # a total of none is none in every part (无收费 answers 收费金额)
         facts = [f for f in select_main(stated, None) if f.value == 0]
     parts: list[Fact] = []

@@ -157,6 +157,7 @@ def running_scope(query, store: Store) -> Optional[str]:
     """"Total followers at the end of 2019", 截至…累计: the running-total column, when reports state one."""
     from qa.answer.open_numbers import asks_running_total
 
-    if query.metric and asks_running_total(query.question) and store.has_scope(query.metric, "cumulative"):
+    if query.metric and asks_running_total(query.question) and any(  # the asked reports, not the whole store
+            f.scope == "cumulative" for f in store.facts(query.metric, query.agencies, query.years)):
         return RUNNING_OR_MAIN
     return None
