@@ -345,7 +345,6 @@ class Store:
         return [Fact(**{k: r[k] for k in FACT_COLUMNS}) for r in self.db.execute(sql, args)]
 
 
-
 def _agency_year_filter(prefix: str, agencies: Iterable[str], years: Iterable[int]) -> tuple[str, list]:
     """' AND agency IN (…) AND year IN (…)' for whichever of the two is given."""
     sql, args = "", []

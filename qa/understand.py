@@ -92,11 +92,12 @@ def find_years(text: str) -> list[int]:
     years = [int(y) for y in YEAR.findall(text)]
     for m in CN_YEAR.finditer(text):
         years.append(int("".join(CN_YEAR_DIGITS[c] for c in m.group(1))))
-    for m in YEAR_RANGE.finditer(text):
+    ranges = list(YEAR_RANGE.finditer(text))
+    for m in ranges:
         a, b = int(m.group(1)), int(m.group(2))
         if a < b <= a + 20:
             years += range(a, b + 1)
-    return sorted(dict.fromkeys(years)) if any(YEAR_RANGE.finditer(text)) else list(dict.fromkeys(years))
+    return sorted(dict.fromkeys(years)) if ranges else list(dict.fromkeys(years))
 
 
 @lru_cache(maxsize=1)

@@ -64,7 +64,7 @@ def fact_answer(query: Query, store: Store) -> Optional[Answer]:
 
     english = query.language in ("en", "mixed")
     stated = store.facts(query.metric, query.agencies, query.years)
-    facts = select_main(stated, query.scope or running_scope(query, store), query.question)
+    facts = select_main(stated, query.scope or running_scope(query, store, stated), query.question)
     if not facts and query.scope in SAME_COLUMN:  # 本年新制作 (2019 template) is 本年制发 (2021)
         facts = select_main(stated, SAME_COLUMN[query.scope])
     if not facts and query.scope not in (None, "cumulative", RUNNING_OR_MAIN) \

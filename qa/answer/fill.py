@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from qa.answer.rows import AnalysisRow
 from qa.answer.wording import fact_citation
-from qa.facts.common import vocabulary
 from qa.store import Store
 from qa.types import Query
 
@@ -18,10 +17,8 @@ from qa.types import Query
 def fill_missing(query: Query, store: Store, rows: list[AnalysisRow]) -> bool:
     """Fill the missing rows that a sentence of their report answers; True when one was filled."""
     from qa.answer.open_numbers import best_hits, hit_fact
-    from qa.answer.units import same_kind, wanted_units
+    from qa.answer.units import counts_the_metrics_kind
 
-    unit = vocabulary()["metrics"].get(query.metric or "", {}).get("unit", "")
-    own_unit = bool(wanted_units(query.question))
     filled = False
     for row in rows:
         if row.status != "missing" or not row.report_id:
@@ -30,7 +27,7 @@ def fill_missing(query: Query, store: Store, rows: list[AnalysisRow]) -> bool:
         if not hits or not unique:
             continue
         fact = hit_fact(hits[0], store)
-        if unit and fact.unit and not own_unit and not same_kind(unit, fact.unit):
+        if not counts_the_metrics_kind(query.question, query.metric, [fact]):
             continue  # 108条 posts never fill a followers row
         row.value, row.unit, row.qualifier = fact.value, fact.unit, fact.qualifier
         row.status, row.source, row.facts = "stated", "prose", [fact]

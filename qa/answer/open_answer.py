@@ -120,8 +120,10 @@ def prefer_open_number(query: Query, store: Store, answer: Answer) -> Answer:
     if answer.mode not in ("fact", "abstain"):
         return answer
     if answer.mode == "abstain" and query.agencies and query.intent in ("lookup", "compare"):
+        from qa.answer.units import counts_the_metrics_kind
+
         opened = open_number_answer(query, store)[0]
-        return opened if opened and _counts_what_the_metric_counts(query, opened) else answer
+        return opened if opened and counts_the_metrics_kind(query.question, query.metric, opened.facts) else answer
     if query.intent == "compare" and query.agencies and not query.scope and _compares_a_part(query, answer, store):
         opened = open_number_answer(query, store)[0]  # "work-news items, 2014 and 2016": each report's part
         if opened is not None and {f.report_id for f in opened.facts} >= {f.report_id for f in answer.facts}:
@@ -141,17 +143,6 @@ def prefer_open_number(query: Query, store: Store, answer: Answer) -> Answer:
         return answer
     _note_others(answer, opened, query)
     return opened
-
-
-def _counts_what_the_metric_counts(query: Query, opened: Answer) -> bool:
-    """A sentence answering for a metric the report does not state must count what the metric
-    counts: visits in 次/人次, followers in 人 — never the 7700条 or 108条 items of a nearby sentence."""
-    from qa.answer.units import same_kind, wanted_units
-
-    if wanted_units(query.question):  # the question names its own unit ("articles", 金额): the search kept to it
-        return True
-    unit = vocabulary()["metrics"].get(query.metric or "", {}).get("unit", "")
-    return not unit or all(not f.unit or same_kind(unit, f.unit) for f in opened.facts)
 
 
 def _open_wins(fit: _FactFit, answer: Answer, opened: Answer, stated: set) -> bool:

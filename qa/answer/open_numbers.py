@@ -58,9 +58,6 @@ class Hit:
 def question_bigrams(query: Query) -> set[str]:
     """Bigrams of what the question asks about: agency mentions, years and question words removed;
     English words the reports write in Chinese (en_terms.toml) are added in their Chinese form."""
-    view = matching_view(query.question)
-    for mention in query.agency_mentions:
-        view = view.replace(matching_view(mention), " ")
     return {w[i:i + 2] for w in question_words(query) for i in range(len(w) - 1)}
 
 
@@ -184,11 +181,10 @@ def _running_clauses(view: str, spans: list[tuple[int, int]], new_sentence: list
     return out
 
 
-def _needs_english_words(query: Query, wanted: set[str]) -> bool:
-    """An English (or mixed) question that the English term list could not put into the reports'
-    Chinese (`wanted`: its question_bigrams): its content words are looked up in CC-CEDICT instead.
-    The term list goes first — the dictionary knows every sense of a word (official → 官方, 办公,
-    发送), the list the reports' own."""
+def _english(query: Query) -> bool:
+    """An English (or mixed) question: its content words the term list leaves are looked up in
+    CC-CEDICT (english_groups). The term list goes first — the dictionary knows every sense of a word
+    (official → 官方, 办公, 发送), the list the reports' own; a dictionary sense weighs half."""
     return query.language in ("en", "mixed")
 
 
@@ -196,7 +192,7 @@ def english_groups(query: Query, wanted: set[str], report_view: str) -> dict[str
     """An English question's content words, each with the Chinese words (CC-CEDICT) it may stand for
     that this report writes: bulletin → (简报,), compile → (编制,), forum → (论坛,). Words the English
     term list already put in Chinese, unit words (issues, batches) and the agency's name are left out."""
-    if not _needs_english_words(query, wanted):
+    if not _english(query):
         return {}
     from qa.answer.cedict import chinese_words, en_words, stem
 
@@ -265,10 +261,11 @@ def find_hits(query: Query, store: Store, report_id: str, wanted: set[str]) -> l
         same_phrase = phrase - own
         context = (sentence | item) - own - phrase
         phrase |= own
-        item = set() if CATEGORY_ITEM.search(rc.view, start, end) else item | own
+        category_item = bool(CATEGORY_ITEM.search(rc.view, start, end))
+        item = set() if category_item else item | own
         if in_lead:  # the lead-in ends at the first category item (行政处罚类67条): the rest are items too
             sentence |= own
-            in_lead = not CATEGORY_ITEM.search(rc.view, start, end)
+            in_lead = not category_item
         if not own and not same_phrase:
             continue
         weight = sum(weights[g] for g in own | same_phrase) + CONTEXT_WEIGHT * sum(weights[g] for g in context)
@@ -358,7 +355,7 @@ def _bigrams(text: str) -> set[str]:
 def best_hits(query: Query, store: Store, report_ids: list[str]) -> tuple[list[Hit], bool]:
     """The best clause's number(s) per report, and whether exactly one number fits each report."""
     wanted = question_bigrams(query)
-    if len(wanted) < MIN_SHARED and not _needs_english_words(query, wanted):
+    if len(wanted) < MIN_SHARED and not _english(query):
         return [], False
     chosen, unique = [], True
     for rid in report_ids:

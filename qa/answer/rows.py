@@ -152,12 +152,13 @@ def any_approximate(rows: list[AnalysisRow]) -> bool:
     return any(r.qualifier is not Qualifier.exact for r in rows)
 
 
-
-def running_scope(query, store: Store) -> Optional[str]:
-    """"Total followers at the end of 2019", 截至…累计: the running-total column, when reports state one."""
+def running_scope(query, store: Store, stated: Optional[list[Fact]] = None) -> Optional[str]:
+    """"Total followers at the end of 2019", 截至…累计: the running-total column, when the asked
+    reports state one (`stated`: their facts of the metric, when the caller has them already)."""
     from qa.answer.open_numbers import asks_running_total
 
-    if query.metric and asks_running_total(query.question) and any(  # the asked reports, not the whole store
-            f.scope == "cumulative" for f in store.facts(query.metric, query.agencies, query.years)):
-        return RUNNING_OR_MAIN
-    return None
+    if not query.metric or not asks_running_total(query.question):
+        return None
+    if stated is None:  # the asked reports, not the whole store
+        stated = store.facts(query.metric, query.agencies, query.years)
+    return RUNNING_OR_MAIN if any(f.scope == "cumulative" for f in stated) else None

@@ -93,6 +93,17 @@ def same_kind(a: str, b: str) -> bool:
     return a == b or any(a in kind and b in kind for kind in UNIT_KINDS.values())
 
 
+def counts_the_metrics_kind(question: str, metric: str, facts: list[Fact]) -> bool:
+    """Read from a sentence for a metric, figures must count what the metric counts (visits in
+    次/人次, followers in 人: never 108条 posts), unless the question names its own unit."""
+    from qa.facts.common import vocabulary
+
+    if wanted_units(question):  # "articles", 金额: the sentence search already kept to that unit
+        return True
+    unit = vocabulary()["metrics"].get(metric or "", {}).get("unit", "")
+    return not unit or all(not f.unit or same_kind(unit, f.unit) for f in facts)
+
+
 def unit_word_bigrams(question: str) -> set[str]:
     """Bigrams of the words that name the unit asked for (金额, 经费, 人数, 小时 ...)."""
     view = matching_view(question)
