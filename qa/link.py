@@ -121,7 +121,9 @@ def chinese_mentions(view: str, names: tuple[str, ...]) -> list[Mention]:
                 continue
             fits = _fits(text, names)
             if fits and _has_function(text, [f[2] for f in fits]):
-                found.append(_unmodified(view, Mention(text, start, end + 1, [f[2] for f in fits]), fits))
+                m = _unmodified(view, Mention(text, start, end + 1, [f[2] for f in fits]), fits)
+                if m.agencies or not _government_information(view, end):
+                    found.append(m)
                 break
     found.sort(key=lambda m: (m.start, -(m.end - m.start)))
     kept: list[Mention] = []
@@ -129,6 +131,11 @@ def chinese_mentions(view: str, names: tuple[str, ...]) -> list[Mention]:
         if not any(k.start <= m.start and m.end <= k.end for k in kept):
             kept = [k for k in kept if not (m.start <= k.start and k.end <= m.end)] + [m]
     return kept
+
+
+def _government_information(view: str, end: int) -> bool:
+    """…公安政府信息公开申请: 政府 before 信息 is the phrase 政府信息, not the end of an unknown agency."""
+    return view[end - 1:end + 1] == "政府" and view.startswith("信息", end + 1)
 
 
 def _unmodified(view: str, m: Mention, fits: list[tuple[int, int, str]]) -> Mention:
@@ -153,7 +160,7 @@ def _has_function(mention: str, names: list[str]) -> bool:
     区政府 name nothing; 平潭县局 fits every 平潭县 bureau and names none."""
     if not set(mention) - GENERIC_CHARS:
         return False
-    core = re.sub(r"^[\u4e00-\u9fff]{1,6}?(?:省|市|县|区|自治州|州)", "", mention)
+    core = re.sub(r"^[\u4e00-\u9fff]{1,6}?(?:省|市(?!场)|县|区|自治州|州)", "", mention)
     return len(core) >= 2 or any(mention == n for n in names)
 
 
@@ -195,7 +202,7 @@ def link_agencies(view: str, question: str, agency_years: Mapping[str, Iterable[
     return result
 
 
-PLACE = re.compile(r"^[\u4e00-\u9fff]{2,8}?(?:省|市|县|区|自治州|州|旗)")
+PLACE = re.compile(r"^[\u4e00-\u9fff]{2,8}?(?:省|市(?!场)|县|区|自治州|州|旗)")  # 平潭市场监督管理局: 市场 is no 市
 
 
 def _place_candidates(view: str, names: tuple[str, ...]) -> Optional[tuple[str, list[str]]]:
@@ -227,13 +234,13 @@ def _places(names: tuple[str, ...]) -> dict[str, list[str]]:
 
 def _named_after_place(view: str, place: str, agencies: list[str]) -> Optional[Mention]:
     """“平潭国资”微信公众号: the place and a short form without its suffix (国资 → 国有资产管理局) name
-    one agency when exactly one of the place's agencies has those characters in order."""
+    the place's agencies that have those characters in order."""
     at = view.find(place)
     run = re.match(r"[\u4e00-\u9fff]*", view[at + len(place):]).group(0)[:8]
     for n in range(len(run), 1, -1):
         text = place + run[:n]
         fits = [a for a in agencies if _in_order(text, a)]
-        if len(fits) == 1:
+        if fits:  # the longest run that fits: several (平潭市场监管 of a renamed bureau) are for the years to decide
             return Mention(text, at, at + len(text), fits)
     return None
 

@@ -97,6 +97,24 @@ def test_year_narrows_a_short_form(held):
     assert q2010.agencies == ["平潭县财政局"]
 
 
+@pytest.mark.parametrize("question,agency", [
+    ("2021年平潭市场监管政府信息公开申请有多少件？", "平潭综合实验区市场监督管理局"),
+    ("平潭市场监管2016年政府信息公开申请有多少件？", "平潭市场监督管理局"),
+])
+def test_a_short_form_without_suffix_is_narrowed_by_the_year(held, question, agency):
+    """平潭市场监管 fits the bureau's 2016 name and its later one; 市场 is no 市 (平潭市 is no place)."""
+    assert understand(question, held).agencies == [agency]
+
+
+def test_government_information_ends_no_agency_name(held):
+    """…公安政府信息公开申请: with 淮安市人民政府 in the store, 安政府 fits its name; the mention left
+    when 公 is not in it must not become an unknown agency (the answer turned into "not ingested")."""
+    store = {**held, "淮安市人民政府": [2024]}
+    query = understand("平潭财金局2020年涉及公安政府信息公开申请有多少件？", store)
+    assert query.unknown_agency is None
+    assert query.agencies == ["平潭综合实验区财政金融局"]
+
+
 def test_years_held_are_folded(held):
     line = describe_years("平潭综合实验区财政金融局", held)
     assert line.startswith("平潭综合实验区财政金融局: 2012–") and "2016" not in line.split("–")[0]
