@@ -88,7 +88,14 @@ YEAR_RANGE = re.compile(r"((?:19|20)\d{2})\s*年?\s*(?:到|至|—|–|-|~|～|\
                         r"\s*((?:19|20)\d{2})", re.I)
 
 
+# 21年, 22年和23年, 21到23年: a year of this century written with two digits, as people type it
+# (not a span of years: 近20年来, 用了10年, 30年间)
+SHORT_YEAR = re.compile(r"(?<![\d.近了约几多满第每逾过余])([0-4]\d)"
+                        r"(?=\s*(?:年(?!来|以来|间|内|多|左右|前|后|之)|(?:到|至|—|–|-|~|～|和|与|、)\s*[0-4]\d\s*年))")
+
+
 def find_years(text: str) -> list[int]:
+    text = SHORT_YEAR.sub(lambda m: "20" + m.group(1), text)
     years = [int(y) for y in YEAR.findall(text)]
     for m in CN_YEAR.finditer(text):
         years.append(int("".join(CN_YEAR_DIGITS[c] for c in m.group(1))))
@@ -195,16 +202,22 @@ def _has_run(words: tuple[str, ...], run: tuple[str, ...]) -> bool:
     return n == 2 and any(words[i:i + 2] == run[::-1] for i in range(len(words) - 1))
 
 
-def find_metric(view: str) -> str | None:
+def find_metric(view: str, joined: str | None = None) -> str | None:
     """The most specific metric the question names: Chinese names as substrings; English names
     as runs of words, each compared by its first letters ('how many items were proactively
-    disclosed' names 'proactive disclosures'), filler words (of, the, in …) skipped."""
+    disclosed' names 'proactive disclosures'), filler words (of, the, in …) skipped. `joined`: the
+    view with the agency's words taken out and its neighbours joined ("how many applications did
+    [the bureau] receive"); a name found only there weighs half ("the applications [the bureau]
+    handled, how many were partly disclosed" asks for the partly disclosed)."""
     words = _stems(view)
+    joined_words = _stems(joined) if joined is not None else words
     best: tuple[int, int, str] | None = None
     for name, metric, english, prio in _metric_names():
-        hit = _has_run(words, _stems(name)) if english else name in view
+        run = _stems(name) if english else ()
+        whole = _has_run(words, run) if english else name in view
+        hit = whole or (english and _has_run(joined_words, run))
         if hit:  # a Chinese character says about what three English letters do (复议后起诉 vs lawsuits)
-            key = (prio, len(name) if english else 3 * len(name), metric)
+            key = (prio, (len(name) if whole else len(name) // 2) if english else 3 * len(name), metric)
             if best is None or key[:2] > best[:2]:
                 best = key
     return best[2] if best else None
@@ -242,11 +255,16 @@ def find_scope(view: str) -> str | None:
     return None
 
 
-def _without_mentions(view: str, linking: Linking) -> str:
-    """The view with the linked agencies' mentions blanked: their words name who, not what."""
+def _without_mentions(view: str, linking: Linking, keep_apart: bool = False) -> str:
+    """The view with the linked agencies' mentions blanked: their words name who, not what.
+    `keep_apart`: an English mention leaves a word behind, so that the words on either side of it
+    do not join into one name."""
     for m in linking.mentions:
         if m.agencies and 0 <= m.start < m.end <= len(view):
-            view = view[:m.start] + " " * (m.end - m.start) + view[m.end:]
+            gap = " " * (m.end - m.start)
+            if keep_apart and re.search(r"[A-Za-z]", m.text) and m.end - m.start >= 3:
+                gap = " zq" + gap[3:]
+            view = view[:m.start] + gap + view[m.end:]
     return view
 
 
@@ -266,7 +284,7 @@ def understand(question: str, known_agencies_in_store: Iterable[str] | Mapping[s
     linking = link(view, question, known_agencies_in_store, years)
     agencies = linking.agencies
     asked = _without_mentions(view, linking)  # "market regulator" names an agency, not regulations
-    metric = result_part(find_metric(asked), asked)
+    metric = result_part(find_metric(_without_mentions(view, linking, keep_apart=True), asked), asked)
     unsupported = []
     stranger = linking.unknown or (None if agencies or (linking.ambiguous and not linking.from_place) else (
         unknown_agency(question, view, agencies)))

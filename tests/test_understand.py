@@ -61,3 +61,17 @@ def test_a_range_of_years_is_every_year_in_it(text, years):
     from qa.understand import find_years
 
     assert find_years(text) == years
+
+
+@pytest.mark.parametrize("text,years", [
+    ("平潭财金局21年行政事业性收费收了多少钱", [2021]),
+    ("財金局22年和23年行政事業性收費", [2022, 2023]),
+    ("21到23年各收到多少申请", [2021, 2022, 2023]),
+    ("2019年到21年", [2019, 2020, 2021]),
+    # spans of time, not years
+    ("近20年来", []), ("用了10年", []), ("30年间", []), ("收到12.5年", []),
+])
+def test_two_digit_years(text, years):
+    from qa.understand import find_years
+
+    assert find_years(text) == years

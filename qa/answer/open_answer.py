@@ -79,8 +79,10 @@ def _fact_fit(query: Query, answer: Answer, store: Store) -> _FactFit:
     facts = answer.facts if answer.mode == "fact" else []
     english_part = _english_part(query, wanted, answer, store)
     part = len(wanted) >= shared + OPEN_MARGIN or bool(english_part)
-    return _FactFit(shared, part, english_part, bool(facts) and unit_misfit(units, facts),
-                    bool(units and facts) and all(f.unit and f.unit not in units for f in facts), units,
+    # 受理了多少件 of requests a report counts in 条: 件 is the metric's own counter, not another unit
+    usual = vocabulary()["metrics"].get(query.metric or "", {}).get("unit", "")
+    other_unit = bool(units and facts) and usual not in units and all(f.unit and f.unit not in units for f in facts)
+    return _FactFit(shared, part, english_part, bool(facts) and unit_misfit(units, facts), other_unit, units,
                     wanted, running, query.metric or "")
 
 

@@ -69,13 +69,22 @@ def question_words(query: Query) -> list[str]:
     return (QUESTION_WORDS.sub(" ", view) + " " + " ".join(_english_terms(view)[0])).split()
 
 
+PARTICLES = set("等的了")
+PLACE_WORDS = set("上中下内里")
+
+
 def across_words(query: Query, known: dict[str, float]) -> set[str]:
     """Bigrams that straddle two words of the question (回应舆情 → 应舆): absent from the report while
     the bigrams on both sides are in it. They say nothing, and as the rarest of all would weigh most."""
     out = set()
     for w in question_words(query):
         grams = [w[i:i + 2] for i in range(len(w) - 1)]
-        out |= {g for i, g in enumerate(grams[1:-1], 1) if g not in known and grams[i - 1] in known and grams[i + 1] in known}
+        seen = [i for i, g in enumerate(grams) if g in known]
+        # a run of them between two known ones (回应|应舆|舆情), one half made of a particle (论坛等活动:
+        # 坛等, 等活), and one that only adds a place word to a known word at the run's end (活动上)
+        out |= {g for i, g in enumerate(grams) if g not in known and (
+            (seen and seen[0] < i < seen[-1]) or set(g) & PARTICLES
+            or (i == len(grams) - 1 and i - 1 in seen and g[1] in PLACE_WORDS))}
     return out
 
 
@@ -123,8 +132,14 @@ EN_RUNNING = re.compile(r"\b(?:cumulative(?:ly)?|running total|so far|to date|by
                         r"|\btotal\b[^?]{0,160}\b(?:(?:at|as of) the )?end of\b", re.I)
 
 
+# 累计关注用户: followers are a stock, so a bare 累计 before them asks for the running total (累计发布
+# 多少条 may be the year's own count)
+RUNNING_STOCK = re.compile(r"(?<!全年)(?<!本年)(?<!年度)累计(?:总)?(?:的)?(?:关注|用户|粉丝|订阅)")
+
+
 def asks_running_total(question: str) -> bool:
-    return bool(RUNNING_TOTAL.search(matching_view(question)) or EN_RUNNING.search(question))
+    view = matching_view(question)
+    return bool(RUNNING_TOTAL.search(view) or RUNNING_STOCK.search(view) or EN_RUNNING.search(question))
 
 
 @dataclass
@@ -292,9 +307,18 @@ def _negates(clause: str, wanted: set[str]) -> bool:
     for m in NEGATED.finditer(clause):
         if m.group(0).startswith("为"):
             return True
-        if clause[m.end():m.end() + 2] in wanted:
+        if clause[m.end():m.end() + 2] in wanted and _negated_head_asked(clause[m.end():], wanted):
             return True
     return False
+
+
+def _negated_head_asked(rest: str, wanted: set[str]) -> bool:
+    """未收到因政府信息公开申请的行政复议: what was not received is the noun after the last 的
+    (行政复议), not the 申请 before it; the question must name that noun."""
+    if "的" not in rest:
+        return True
+    head = rest.rsplit("的", 1)[1]
+    return bool(_bigrams(head) & wanted)
 
 
 def _plain(n: NumberMention, clause: str) -> bool:

@@ -30,6 +30,9 @@ PERSONS = re.compile(r"人数|人次|多少人|几人|关注用户|关注人数|
                      r"|\b(?:followers?|fans|subscribers|users|visitors|attendees|participants|readers)\b", re.I)
 PERCENT = re.compile(r"占比|比例|百分比|比率|百分之|率(?:是|为|达)?多少|占[^，。？?]{0,16}(?:多少|几)"
                      r"|\b(?:percentage|percent|proportion|share of|rate)\b", re.I)
+VIEWS = re.compile(r"点击量|点击数|点击浏览|浏览量|浏览次数|访问量|访问次数|阅读量|播放量"
+                   r"|\b(?:page ?views|views|clicks|hits|visits|times viewed|times read)\b", re.I)
+VIEW_UNITS = ("次", "人次", "")  # 访问量达12万 has no unit of its own
 PERSON_UNITS = ("人", "人次", "名", "位", "")  # 近24.5万 (readers) has no unit of its own
 DAYS = ("天", "日", "个工作日", "工作日")
 SAME_UNITS = {"批": ("批次",), "批次": ("批",), "人": ("名",), "名": ("人",), **{d: DAYS for d in DAYS}}
@@ -58,6 +61,8 @@ def wanted_units(question: str) -> set[str]:
     if MONEY.search(view) or re.search(r"\b(?:amount|yuan|rmb|funds?|funding|budget|money|spent|spend|spending|cost)\b",
                                        view, re.I):
         return set(MONEY_UNITS)
+    if VIEWS.search(view):  # 点击量 近10万次: views, never the 33条 posted in the same sentence
+        return set(VIEW_UNITS)
     return set(PERSON_UNITS) if PERSONS.search(view) else set()
 
 

@@ -19,6 +19,7 @@ FIRST_DIGIT = re.compile(r"[+\-]?\d")
 PAREN = re.compile(r"[（(][^（()）]*[）)]")
 NOT_A_CELL_AFTER = set("年月日号%％")
 COUNT_UNITS = set("件条个份项次笔人场期篇")
+COUNTED_AMOUNT = re.compile(r"[笔个项件][ \t\u3000\xa0]+(\d+(?:\.\d+)?)(?=[ \t]*(?:万元|亿元|元))")
 
 
 def inline_run(page: Page, start: int, stop: int) -> Optional[Group]:
@@ -34,6 +35,10 @@ def inline_run(page: Page, start: int, stop: int) -> Optional[Group]:
     run = RUN.match(view, first.start(), stop)
     toks = [number_tok(m.group(), run.start() + m.start()) for m in RUN_NUMBER.finditer(run.group())]
     after = view[run.end():run.end() + 2]
+    counted = COUNTED_AMOUNT.match(view, run.end(), stop) if len(toks) == 1 else None
+    if counted:  # "政府集中采购 2笔 984361元": cells written with their units
+        toks.append(number_tok(counted.group(1), counted.start(1)))
+        return Group(toks, toks[0].start, toks[-1].end, line, page.line_of(toks[-1].end), False, {line})
     if after[:1] in COUNT_UNITS:
         return None  # "申请21件": a count in a sentence, not a cell
     if after[:1] in (".", "、", "．") and not after[1:2].isdigit():
