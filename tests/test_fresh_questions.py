@@ -51,6 +51,8 @@ def _ask(question, settings):
     # a procurement row whose cells carry their units (政府集中采购 2笔 984361元)
     ("What was the total value of centralised government procurement in Pingtan's finance bureau's 2020 report?",
      984361, "984361元"),
+    # a zero in words, its head only "such a case" (无向申请人收取…费用的情况)
+    ("平潭社会事业局2025年向申请人收取了多少政府信息公开费用？", 0, "无向申请人收取政府信息公开费用的情况"),
 ])
 def test_fresh_questions_are_answered(pingtan, question, value, quote):
     assert_counted(_ask(question, pingtan), value, quote)

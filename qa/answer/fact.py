@@ -114,7 +114,8 @@ def _one_statement(facts: list[Fact], query: Query) -> tuple[list[Fact], list[Fa
     most words with the question, a running total only when asked, the table when it names the
     table. The others are returned to be shown as notes, never dropped silently. Two different
     values scoring alike are both kept: the report contradicts itself."""
-    from qa.answer.open_numbers import asks_running_total, fact_clause, question_bigrams, statement_score
+    from qa.answer.open_numbers import fact_clause, question_bigrams, statement_score
+    from qa.answer.running import asks_running_total
 
     wanted = question_bigrams(query)
     running = asks_running_total(query.question)

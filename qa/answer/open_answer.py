@@ -70,7 +70,8 @@ class _FactFit:
 
 
 def _fact_fit(query: Query, answer: Answer, store: Store) -> _FactFit:
-    from qa.answer.open_numbers import asks_running_total, fact_clause, question_bigrams, statement_score
+    from qa.answer.open_numbers import fact_clause, question_bigrams, statement_score
+    from qa.answer.running import asks_running_total
     from qa.answer.units import unit_misfit, wanted_units
 
     wanted, running = question_bigrams(query), asks_running_total(query.question)

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Optional
 
 from qa.answer.grams import han_bigrams
+from qa.answer.running import RUNNING_TOTAL, asks_running_total, running_clauses
 from qa.answer.units import MEASURE_UNITS, TIME_UNITS, unit_word_bigrams, wanted_units
 from qa.facts.numbers import NumberMention, find_numbers
 from qa.normalize import matching_view
@@ -33,9 +34,8 @@ CLAUSE_END = re.compile(r"[。！？!?；;，：:、]|,(?!\d{3}(?!\d))|[（(](?=
 # a sentence gives its items their context (find_hits); a quote stops at the item (；)
 SENTENCE_END = re.compile(r"[。！？!?]|\n\s*\n")
 QUOTE_END = re.compile(r"[。！？!?；;]|\n\s*\n")
-RUNNING_TOTAL = re.compile(r"历年|截至|截止|至今|累计总|总累计")  # 全年累计 is the year's own total
-BARE_RUNNING = re.compile(r"(?<!全年)(?<!本年)(?<!年度)累计")
 YEAR = re.compile(r"\d{4}\s*年|\d{4}(?=\D)")
+GENERIC_HEAD = re.compile(r"(?:情况|现象|事件|事项|行为|问题)$")
 NEGATED = re.compile(r"为零|为0(?!\d)|(?:未|没有|无)(?:发生|出现|产生|进行|开展)?")
 DICTIONARY_WEIGHT = 0.5  # an English word put in Chinese by CC-CEDICT, against one of the term list
 HOW_WEIGHT = 0.1  # ... and one of EN_HOW_WORDS
@@ -128,20 +128,6 @@ def template_metrics() -> frozenset[str]:
     return frozenset([m for m, _ in APPLICATION_ROWS + ART20_ROWS] + REVIEW_METRICS)
 
 
-EN_RUNNING = re.compile(r"\b(?:cumulative(?:ly)?|running total|so far|to date|by the end of)\b"
-                        r"|\btotal\b[^?]{0,160}\b(?:(?:at|as of) the )?end of\b", re.I)
-
-
-# 累计关注用户: followers are a stock, so a bare 累计 before them asks for the running total (累计发布
-# 多少条 may be the year's own count)
-RUNNING_STOCK = re.compile(r"(?<!全年)(?<!本年)(?<!年度)累计(?:总)?(?:的)?(?:关注|用户|粉丝|订阅)")
-
-
-def asks_running_total(question: str) -> bool:
-    view = matching_view(question)
-    return bool(RUNNING_TOTAL.search(view) or RUNNING_STOCK.search(view) or EN_RUNNING.search(question))
-
-
 @dataclass
 class ReportClauses:
     """A report cut into clauses once (reports are immutable: their id is their content hash)."""
@@ -180,20 +166,8 @@ def report_clauses(store: Store, report_id: str) -> ReportClauses:
     grams = [_bigrams(view[a:b]) for a, b in spans]
     new_sentence = [i == 0 or bool(SENTENCE_END.search(view, spans[i - 1][1], a)) for i, (a, _) in enumerate(spans)]
     after = [view[spans[i - 1][1]:spans[i - 1][1] + 1] if i else "" for i in range(len(spans))]
-    running = _running_clauses(view, spans, new_sentence)
+    running = running_clauses(view, spans, new_sentence)
     return ReportClauses(text, view, spans, grams, _idf(grams), new_sentence, after, running)
-
-
-def _running_clauses(view: str, spans: list[tuple[int, int]], new_sentence: list[bool]) -> list[Optional[bool]]:
-    """Which clauses state a running total (历年/截至/累计总 …: True), which do not (False), and which
-    may be either (None): a bare 累计 (not 全年累计) in a sentence that began 截至/截止 — 截至12月31日，
-    …累计共抽检20680批次 is the year's count to one reader and the running total to another."""
-    out, since = [], False
-    for i, (a, b) in enumerate(spans):
-        clause = view[a:b]
-        since = (since and not new_sentence[i]) or bool(re.match(r"\s*(?:截至|截止)", clause))
-        out.append(True if RUNNING_TOTAL.search(clause) else None if since and BARE_RUNNING.search(clause) else False)
-    return out
 
 
 def _english(query: Query) -> bool:
@@ -314,11 +288,12 @@ def _negates(clause: str, wanted: set[str]) -> bool:
 
 def _negated_head_asked(rest: str, wanted: set[str]) -> bool:
     """未收到因政府信息公开申请的行政复议: what was not received is the noun after the last 的
-    (行政复议), not the 申请 before it; the question must name that noun."""
+    (行政复议), not the 申请 before it; the question must name that noun. A head that only says
+    "such a case" (无向申请人收取…费用的情况) leaves the whole phrase negated."""
     if "的" not in rest:
         return True
-    head = rest.rsplit("的", 1)[1]
-    return bool(_bigrams(head) & wanted)
+    head = GENERIC_HEAD.sub("", rest.rsplit("的", 1)[1])
+    return not head or bool(_bigrams(head) & wanted)
 
 
 def _plain(n: NumberMention, clause: str) -> bool:

@@ -155,7 +155,7 @@ def any_approximate(rows: list[AnalysisRow]) -> bool:
 def running_scope(query, store: Store, stated: Optional[list[Fact]] = None) -> Optional[str]:
     """"Total followers at the end of 2019", 截至…累计: the running-total column, when the asked
     reports state one (`stated`: their facts of the metric, when the caller has them already)."""
-    from qa.answer.open_numbers import asks_running_total
+    from qa.answer.running import asks_running_total
 
     if not query.metric or not asks_running_total(query.question):
         return None

@@ -31,7 +31,8 @@ PERSONS = re.compile(r"人数|人次|多少人|几人|关注用户|关注人数|
 PERCENT = re.compile(r"占比|比例|百分比|比率|百分之|率(?:是|为|达)?多少|占[^，。？?]{0,16}(?:多少|几)"
                      r"|\b(?:percentage|percent|proportion|share of|rate)\b", re.I)
 VIEWS = re.compile(r"点击量|点击数|点击浏览|浏览量|浏览次数|访问量|访问次数|阅读量|播放量"
-                   r"|\b(?:page ?views|views|clicks|hits|visits|times viewed|times read)\b", re.I)
+                   r"|\b(?:page ?views|views|clicks|hits|(?:page|site|website) visits|visits to|times viewed|times read)\b",
+                   re.I)  # (not a bare "visits": the Letters and Visits Bureau)
 VIEW_UNITS = ("次", "人次", "")  # 访问量达12万 has no unit of its own
 PERSON_UNITS = ("人", "人次", "名", "位", "")  # 近24.5万 (readers) has no unit of its own
 DAYS = ("天", "日", "个工作日", "工作日")
