@@ -244,8 +244,23 @@ def result_part(metric: str | None, view: str) -> str | None:
     return metric
 
 
+COUNTED_AMOUNT = re.compile(r"\bamount of (?:information|items|documents|posts|content|data)\b")  # a count, no money
+# "How many documents did the bureau withhold": its own documents (不予公开信息数), not requests
+# withheld. A word for requests keeps the requests.
+OWN_DOCUMENTS = {"withheld_total": "info_withheld"}
+DOCUMENT_WORDS = re.compile(r"\b(?:items?|documents?|pieces?|information|files?)\b|信息|文件", re.I)
+REQUEST_WORDS = re.compile(r"\b(?:requests?|applications?|applicants?|cases?|foi)\b|申请", re.I)
+
+
+def own_documents(metric: str | None, view: str) -> str | None:
+    if metric in OWN_DOCUMENTS and DOCUMENT_WORDS.search(view) and not REQUEST_WORDS.search(view) \
+            and re.search(r"[A-Za-z]{3,}", view):
+        return OWN_DOCUMENTS[metric]
+    return metric
+
+
 def find_scope(view: str) -> str | None:
-    lower = view.lower()
+    lower = COUNTED_AMOUNT.sub(" ", view.lower())
     for scope, info in vocabulary()["scopes"].items():
         if scope in ("total", "other"):
             continue
@@ -284,7 +299,8 @@ def understand(question: str, known_agencies_in_store: Iterable[str] | Mapping[s
     linking = link(view, question, known_agencies_in_store, years)
     agencies = linking.agencies
     asked = _without_mentions(view, linking)  # "market regulator" names an agency, not regulations
-    metric = result_part(find_metric(_without_mentions(view, linking, keep_apart=True), asked), asked)
+    metric = own_documents(result_part(find_metric(_without_mentions(view, linking, keep_apart=True), asked), asked),
+                           asked)
     unsupported = []
     stranger = linking.unknown or (None if agencies or (linking.ambiguous and not linking.from_place) else (
         unknown_agency(question, view, agencies)))

@@ -10,8 +10,8 @@ import pytest
 
 from conftest import ask_without_llm, assert_counted, pingtan_store
 
-REPORTS = ["scj_2011", "scj_2017", "scj_2019", "scj_2020", "gyz_2021", "jjf_2018", "jjf_2019", "jjf_2020", "jjf_2021",
-           "jjf_2022", "czj_2020", "czj_2021", "gwh_2021", "shs_2015", "shs_2016", "shs_2025"]
+REPORTS = ["scj_2011", "scj_2017", "scj_2019", "scj_2020", "gyz_2021", "gyz_2023", "jjf_2018", "jjf_2019", "jjf_2020",
+           "jjf_2021", "jjf_2022", "czj_2020", "czj_2021", "czj_2024", "gwh_2021", "shs_2015", "shs_2016", "shs_2025"]
 
 
 @pytest.fixture(scope="module")
@@ -43,6 +43,13 @@ def _ask(question, settings):
      984361, "984361元"),
     # a zero in words, its head only "such a case" (无向申请人收取…费用的情况)
     ("平潭社会事业局2025年向申请人收取了多少政府信息公开费用？", 0, "无向申请人收取政府信息公开费用的情况"),
+    # items / documents withheld: the bureau's own documents (不予公开信息数), not requests withheld —
+    # also after 制发…其中 where 不予公开 is the name of a table row, and under the misprint 不子公开
+    ("how many items did the pingtan finance bureau decide not to disclose in 2024?", 81, "不子公开信息数81条"),
+    ("How many documents did the Pingtan Economic Development Bureau withhold from disclosure in 2020?", 96,
+     "不予公开96条"),
+    ("What was the number of items the pingtan state assets bureau counted as disclosable on request for 2023?",
+     16, "依申请公开信息数16条"),
 ])
 def test_fresh_questions_are_answered(pingtan, question, value, quote):
     assert_counted(_ask(question, pingtan), value, quote)
@@ -74,3 +81,19 @@ def test_running_followers_compared(pingtan):
 def test_comparisons(pingtan, question, values):
     answer = _ask(question, pingtan)
     assert values <= {(f.year, f.value) for f in answer.facts}, answer.text
+
+
+def test_requests_withheld_stay_requests(pingtan):
+    """A word for requests keeps the request results (jjf 2022: 0); items are the bureau's own
+    documents (不予公开67条)."""
+    requests = _ask("How many requests did the Pingtan Economic Development Bureau withhold in 2022?", pingtan)
+    assert requests.value == 0 and requests.query.metric == "withheld_total", requests.text
+    items = _ask("How many items did the Pingtan Economic Development Bureau withhold in 2022?", pingtan)
+    assert_counted(items, 67, "不予公开67条")
+
+
+def test_an_amount_of_information_is_a_count(pingtan):
+    """"the amount of information … classified as not to be disclosed": a count in 条, not money."""
+    answer = _ask("How did the amount of information the Pingtan Finance and Financial Affairs Bureau classified "
+                  "as not to be disclosed change from 2020 through 2021?", pingtan)
+    assert {(2020, 95), (2021, 137)} <= {(f.year, f.value) for f in answer.facts}, answer.text

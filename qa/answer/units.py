@@ -11,6 +11,7 @@ import re
 from typing import Optional
 
 from qa.normalize import matching_view
+from qa.understand import COUNTED_AMOUNT
 from qa.types import Fact
 
 UNIT_IN_QUESTION = re.compile(
@@ -42,7 +43,7 @@ EN_UNITS = {"items": ("条", "项", "件"), "batches": ("批次", "批"), "artic
             "persons": ("人", "名"), "staff": ("人", "名"), "visitors": ("人次",), "posts": ("条", "篇"),
             "conferences": ("场", "次"), "meetings": ("场", "次"), "events": ("场", "次"), "lectures": ("场", "次"),
             "person-times": ("人次",), "documents": ("份", "件", "个", "条"), "cases": ("件", "起")}
-EN_UNIT_NOUN = re.compile(rf"how many (?:[^\s?？]+ ){{0,4}}?({'|'.join(EN_UNITS)})\b", re.I)
+EN_UNIT_NOUN = re.compile(rf"(?:how many|(?:the )?number of) (?:[^\s?？]+ ){{0,4}}?({'|'.join(EN_UNITS)})\b", re.I)
 
 def wanted_units(question: str) -> set[str]:
     """The units a question asks in: 多少条 / how many items → 条; 金额/经费 → 元, 万元; 人数 → 人, 人次;
@@ -60,7 +61,7 @@ def wanted_units(question: str) -> set[str]:
     if m:  # "how many budget and final accounts items": items, not money
         return set(EN_UNITS[m.group(1).lower()])
     if MONEY.search(view) or re.search(r"\b(?:amount|yuan|rmb|funds?|funding|budget|money|spent|spend|spending|cost)\b",
-                                       view, re.I):
+                                       COUNTED_AMOUNT.sub(" ", view.lower())):
         return set(MONEY_UNITS)
     if VIEWS.search(view):  # 点击量 近10万次: views, never the 33条 posted in the same sentence
         return set(VIEW_UNITS)

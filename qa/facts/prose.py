@@ -97,6 +97,7 @@ PROSE_TERMS: dict[str, list[str]] = {
     "consultations": ["咨询电话"],
     "staff_parttime": ["人员兼职"],
     "staff_fulltime": ["人员专职"],
+    "info_withheld": ["不子公开信息数"],  # a misprint two finance-bureau reports repeat (不子 for 不予)
 }
 # Metrics a term right after the number may name ("12场新闻发布会", "103件顺延到下年度").
 POST_TERM_METRICS = {"press_conferences", "media_briefings", "online_interviews", "carried_forward",
@@ -200,8 +201,9 @@ _BREAKDOWN_PARTS = {
 
 
 def _metric_for(view: str, sent: Clause, ci: int, m: NumberMention, count_pos: set[int], parent: Optional[str],
-                breakdown: bool = False) -> Optional[tuple[str, str]]:
-    """(metric, scope) naming the count `m` at compact index `ci` of the sentence, or None."""
+                breakdown: bool = False, rename: Optional[dict[str, str]] = None) -> Optional[tuple[str, str]]:
+    """(metric, scope) naming the count `m` at compact index `ci` of the sentence, or None.
+    `rename`: what a term names in this sentence instead (不予公开 of the bureau's own documents)."""
     if m.unit not in PROSE_UNITS_ALL:
         return None
     c = sent.compact
@@ -226,7 +228,7 @@ def _metric_for(view: str, sent: Clause, ci: int, m: NumberMention, count_pos: s
         return (post, scope) if post in POST_TERM_METRICS and m.unit in PROSE_UNITS[post] else None
     if not (follow[:1] in _FOLLOW_OK_CHARS or follow.startswith(_FOLLOW_OK_WORDS)):
         return None
-    decided, metric = _term_before(clause, cs, ci, count_pos, m.unit)
+    decided, metric = _term_before(clause, cs, ci, count_pos, m.unit, rename or {})
     if decided:
         return (metric, scope) if metric else None
     # money in a section about spending, when no term in the clause takes the unit
@@ -248,9 +250,9 @@ def _breakdown_metric(view: str, sent: Clause, ci: int, m: NumberMention, count_
         return None
     # "制作、获取政府信息总数473条，其中主动公开政府信息123条", "…18条，其中通过网站公开18条":
     # the parts are metrics of their own
-    got = _metric_for(view, sent, ci, m, count_pos, None, breakdown=True)
-    if got is not None and parent == "information_produced":  # …制发政府信息405条，其中…依申请公开177条、不予公开88条:
-        got = (_OWN_DOCUMENTS.get(got[0], got[0]), got[1])  # the bureau's own documents, not requests
+    # …制发政府信息405条，其中…依申请公开177条、不予公开88条: the bureau's own documents, not requests
+    own = _OWN_DOCUMENTS if parent == "information_produced" else None
+    got = _metric_for(view, sent, ci, m, count_pos, None, breakdown=True, rename=own)
     return got if got is not None and got[0] in _BREAKDOWN_PARTS[parent] else None
 
 
@@ -267,10 +269,12 @@ def _term_after(c: str, ue: int, follow: str) -> Optional[str]:
     return None
 
 
-def _term_before(clause: str, cs: int, ci: int, count_pos: set[int], unit: str) -> tuple[bool, Optional[str]]:
+def _term_before(clause: str, cs: int, ci: int, count_pos: set[int], unit: str,
+                 rename: dict[str, str]) -> tuple[bool, Optional[str]]:
     """(decided, metric) from the nearest term before the number in its clause: (True, metric)
     names it, (True, None) blocks it, (False, None) when no term takes the number's unit."""
     for ts, te, metric in reversed(_find_terms(clause)):
+        metric = rename.get(metric, metric)
         if metric not in PROSE_UNITS:
             return True, None  # a table metric (规章, 行政许可 …) blocks
         gap = clause[te:]
