@@ -10,7 +10,7 @@ import pytest
 
 from conftest import ask_without_llm, assert_counted, pingtan_store
 
-REPORTS = ["scj_2011", "scj_2017", "scj_2019", "scj_2020", "gyz_2021", "gyz_2023", "jjf_2018", "jjf_2019", "jjf_2020",
+REPORTS = ["scj_2011", "scj_2017", "scj_2019", "scj_2020", "gyz_2021", "gyz_2023", "jjf_2017", "jjf_2018", "jjf_2019", "jjf_2020",
            "jjf_2021", "jjf_2022", "czj_2020", "czj_2021", "czj_2024", "gwh_2021", "shs_2015", "shs_2016", "shs_2025"]
 
 
@@ -50,6 +50,9 @@ def _ask(question, settings):
      "不予公开96条"),
     ("What was the number of items the pingtan state assets bureau counted as disclosable on request for 2023?",
      16, "依申请公开信息数16条"),
+    # 没有收到申请公开的信息涉及“不予公开”的 says no request touched 不予公开, not that none came
+    ("How many open-government requests did Pingtan's economic development bureau get in 2017?", 2,
+     "共收到信息公开申请2件"),
 ])
 def test_fresh_questions_are_answered(pingtan, question, value, quote):
     assert_counted(_ask(question, pingtan), value, quote)
@@ -97,3 +100,12 @@ def test_an_amount_of_information_is_a_count(pingtan):
     answer = _ask("How did the amount of information the Pingtan Finance and Financial Affairs Bureau classified "
                   "as not to be disclosed change from 2020 through 2021?", pingtan)
     assert {(2020, 95), (2021, 137)} <= {(f.year, f.value) for f in answer.facts}, answer.text
+
+
+def test_one_figure_in_two_units_is_given_in_the_unit_asked():
+    """3次 and 3场 of the same press conferences: "conferences" are counted in 场."""
+    from qa.answer.units import unit_preference
+
+    assert unit_preference("How many press conferences did the bureau hold in 2015?")[0] == "场"
+    assert unit_preference("2015年召开了几次新闻发布会？")[0] == "次"
+    assert unit_preference("How many requests did the bureau receive in 2024?") == ()

@@ -60,7 +60,7 @@ def _derived_from_parts(query: Query, store: Store) -> tuple[list[Fact], list[Fa
 
 
 def fact_answer(query: Query, store: Store) -> Optional[Answer]:
-    from qa.answer.units import wanted_units
+    from qa.answer.units import unit_preference
 
     english = query.language in ("en", "mixed")
     stated = store.facts(query.metric, query.agencies, query.years)
@@ -95,8 +95,9 @@ def fact_answer(query: Query, store: Store) -> Optional[Answer]:
     if len({(f.value, f.qualifier) for f in readable if (f.report_id, f.scope) == (first.report_id, first.scope)}) > 1:
         warnings.append("the report states this figure more than once, with different values: all are listed")
     distinct = {(f.agency, f.year, f.value, f.qualifier) for f in readable}
-    units = wanted_units(query.question)  # 3次 and 3场 say the same: give the unit the question asks in
-    single = min(readable, key=lambda f: f.unit not in units) if len(distinct) == 1 else None
+    order = unit_preference(query.question)  # 3次 and 3场 say the same: the unit asked in
+    single = min(readable, key=lambda f: order.index(f.unit) if f.unit in order else len(order)) \
+        if len(distinct) == 1 else None
     return Answer(
         question=query.question, text=text, mode="fact", value=single.value if single else None,
         unit=single.unit if single else "", qualifier=single.qualifier if single else None,

@@ -68,6 +68,18 @@ def wanted_units(question: str) -> set[str]:
     return set(PERSON_UNITS) if PERSONS.search(view) else set()
 
 
+def unit_preference(question: str) -> tuple[str, ...]:
+    """Units in the order an answer should give them when a report states one figure in several
+    (3场 and 3次 of press conferences): the question's own noun first ("conferences": 场). None
+    named: () — the report's first statement stands (3条 in prose before the table's 3 件)."""
+    view = matching_view(question)
+    m = UNIT_IN_QUESTION.search(view)
+    if m:
+        return (m.group(1), *SAME_UNITS.get(m.group(1), ()))
+    noun = EN_UNIT_NOUN.search(view)
+    return EN_UNITS[noun.group(1).lower()] if noun else ()
+
+
 UNIT_CLASSES = {"money": set(MONEY_UNITS), "time": set(TIME_UNITS), "persons": {"人", "人次", "名", "位"},
                 "percent": {"%"}}
 
