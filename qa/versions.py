@@ -25,7 +25,7 @@ EXTRACTOR_VERSION = 8  # 2: glued 历年累计 split by the prose; 2019 amounts 
 # 5: a prose line quoting a title with a pipe in it (《…|…》) is prose, not a table row; 6: measure and
 # vehicle units (公里, 亩, 吨, 辆, 艘, 座 …); 7: run-together cells written with their units (2笔 984361元);
 # 8: 不予公开 after 制发…其中 (a table metric's name) counts own documents too; 不子公开信息数 (a misprint);
-# 没有收到申请…涉及 is no zero of requests
+# 没有收到申请…涉及 is no zero of requests; 未收取信息处理费 is a zero of fees; 查询点数 (statistics table)
 
 # Settings that change what is stored for a report (not the LLM, the embedder — the vector
 # collection's name carries it — nor the data dir). The size limits only refuse files.

@@ -10,7 +10,7 @@ import pytest
 
 from conftest import ask_without_llm, assert_counted, pingtan_store
 
-REPORTS = ["scj_2011", "scj_2017", "scj_2019", "scj_2020", "gyz_2021", "gyz_2023", "jjf_2017", "jjf_2018", "jjf_2019", "jjf_2020",
+REPORTS = ["czj_2011", "gwh_2024", "scj_2021", "scj_2011", "scj_2017", "scj_2019", "scj_2020", "gyz_2021", "gyz_2023", "jjf_2017", "jjf_2018", "jjf_2019", "jjf_2020",
            "jjf_2021", "jjf_2022", "czj_2020", "czj_2021", "czj_2024", "gwh_2021", "shs_2015", "shs_2016", "shs_2025"]
 
 
@@ -53,6 +53,11 @@ def _ask(question, settings):
     # 没有收到申请公开的信息涉及“不予公开”的 says no request touched 不予公开, not that none came
     ("How many open-government requests did Pingtan's economic development bureau get in 2017?", 2,
      "共收到信息公开申请2件"),
+    # zeros in words: 未收取信息处理费, 没有产生信息公开处理费; the 2011 statistics table's 查询点数 row
+    ("Did 平潭管委会办公室 collect any 信息处理费 (information processing fees) in 2024?", 0, "未收取信息处理费"),
+    ("Did Pingtan's market regulator charge anyone processing fees for FOI requests in 2021?", 0,
+     "没有产生信息公开处理费"),
+    ("How many 政府信息公开查询点 did 平潭县财政局 report in its 2011 statistics table?", 0, "查询点数件0"),
 ])
 def test_fresh_questions_are_answered(pingtan, question, value, quote):
     assert_counted(_ask(question, pingtan), value, quote)

@@ -317,6 +317,8 @@ _ZERO_PATTERNS = [
      "applications_received"),
     (re.compile(_NEG + r"[^，,。；;]{0,15}?(?:收取|收费)"), "fees_charged"),
     (re.compile(r"(?:均未|未|没有|不)收(?:取)?(?:任何)?费"), "fees_charged"),
+    # 未收取信息处理费, 没有产生信息公开处理费
+    (re.compile(r"(?:均未|未|没有|不|无)(?:收取|产生)(?:过)?(?:任何)?[^，,。；;\d]{0,10}?(?:处理费|费用)"), "fees_charged"),
 ]
 
 

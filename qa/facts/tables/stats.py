@@ -15,7 +15,7 @@ from qa.facts.tables.inline import any_cell, inline_run
 from qa.facts.tables.page import Hit, Page
 from qa.facts.tables.rows import Cell, flag, fmt, row_cells
 
-STATS_ROWS: list[tuple[str, str]] = [  # (regex on the row label, metric); the first match wins
+STATS_ROWS: list[tuple[str, Optional[str]]] = [  # (regex on the row label, metric); the first match wins
     (r"同意部分公开", "result_partial"),
     (r"同意公开", "result_public"),
     (r"(?:否决|不予)公开答复", "withheld_total"),
@@ -30,6 +30,8 @@ STATS_ROWS: list[tuple[str, str]] = [  # (regex on the row label, metric); the f
     (r"拒绝提供", "withheld_total"),
     (r"信息不存在", "unavailable_not_held"),
     (r"咨询数", "consultations"),
+    (r"查询点受理", None),  # 查询点受理查询数: queries at the points, no metric of ours (and not the points)
+    (r"查询点数", "reading_points"),
     (r"当面申请", "applications_in_person"),
     (r"信函、?传真申请", "applications_letter_fax"),
     (r"传真申请", "applications_fax"),
