@@ -19,8 +19,7 @@ def pingtan(settings, tmp_path_factory):
     return pingtan_store(settings, tmp_path_factory, REPORTS)
 
 
-def _ask(question, settings):
-    return ask_without_llm(question, settings)
+_ask = ask_without_llm
 
 
 @pytest.mark.parametrize("question,value,quote", [
