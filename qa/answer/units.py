@@ -51,9 +51,9 @@ def wanted_units(question: str) -> set[str]:
     view = matching_view(question)
     if PERCENT.search(view):  # 占比 / what percentage: a share, never a count
         return {"%"}
-    m = UNIT_IN_QUESTION.search(view)
-    if m:
-        return {m.group(1), *SAME_UNITS.get(m.group(1), ())}
+    named = _counter_named(view)
+    if named:
+        return set(named)
     for pattern, units in EN_MEASURES:
         if pattern.search(view):
             return set(units)
@@ -73,11 +73,17 @@ def unit_preference(question: str) -> tuple[str, ...]:
     (3场 and 3次 of press conferences): the question's own noun first ("conferences": 场). None
     named: () — the report's first statement stands (3条 in prose before the table's 3 件)."""
     view = matching_view(question)
-    m = UNIT_IN_QUESTION.search(view)
-    if m:
-        return (m.group(1), *SAME_UNITS.get(m.group(1), ()))
+    named = _counter_named(view)
+    if named:
+        return named
     noun = EN_UNIT_NOUN.search(view)
     return EN_UNITS[noun.group(1).lower()] if noun else ()
+
+
+def _counter_named(view: str) -> tuple[str, ...]:
+    """多少条 / 几场: the counter the question names, and its same-meaning forms (批 and 批次)."""
+    m = UNIT_IN_QUESTION.search(view)
+    return (m.group(1), *SAME_UNITS.get(m.group(1), ())) if m else ()
 
 
 UNIT_CLASSES = {"money": set(MONEY_UNITS), "time": set(TIME_UNITS), "persons": {"人", "人次", "名", "位"},
